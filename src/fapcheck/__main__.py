@@ -1,0 +1,6 @@
+"""`python -m fapcheck`."""
+
+from fapcheck.cli import app
+
+if __name__ == "__main__":
+    app(prog_name="fapcheck")

@@ -1,0 +1,249 @@
+"""The command line: the only module that knows about argv and exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn, TextIO, TypeVar
+
+import typer
+from typer.core import TyperGroup
+
+from fapcheck import __version__
+from fapcheck.catalog import BY_CODE, CATALOG
+from fapcheck.config import Config, ConfigError, load_config
+
+EXIT_CLEAN = 0
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+
+T = TypeVar("T")
+
+
+class _DefaultCheckGroup(TyperGroup):
+    """`fapcheck src/` means `fapcheck check src/`, as `ruff src` once meant `ruff check src`."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+            args = ["check", *args]
+        return super().parse_args(ctx, args)
+
+
+app = typer.Typer(
+    cls=_DefaultCheckGroup,
+    add_completion=False,
+    no_args_is_help=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="An architecture linter for FastAPI projects: `fapcheck [PATH...]` checks files (default: .).",
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+class OutputFormat(str, Enum):
+    full = "full"
+    concise = "concise"
+
+
+def _fail(messages: Sequence[str]) -> NoReturn:
+    for message in messages:
+        sys.stderr.write(f"error: {message}\n")
+    raise typer.Exit(EXIT_ERROR)
+
+
+def _guard(action: Callable[[], T]) -> T:
+    """Configuration problems exit 2 with their messages; anything unexpected exits 2 with one line."""
+    try:
+        return action()
+    except ConfigError as error:
+        _fail(error.problems)
+    except (typer.Exit, KeyboardInterrupt):
+        raise
+    except Exception as error:  # an internal error must never show a traceback to users
+        if os.environ.get("FAPCHECK_TRACEBACK"):
+            raise
+        _fail([f"internal error: {type(error).__name__}: {error}. Please report this as a fapcheck bug."])
+
+
+def _split(values: list[str] | None) -> list[str] | None:
+    if values is None:
+        return None
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _use_color(stream: TextIO) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return stream.isatty()
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"fapcheck {__version__}")
+        raise typer.Exit(EXIT_CLEAN)
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version_callback, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """An architecture linter for FastAPI projects."""
+
+
+SelectOption = Annotated[
+    list[str] | None, typer.Option("--select", help="Rule codes or prefixes to enable (comma-separated).")
+]
+
+
+@app.command("check")
+def check(
+    paths: Annotated[list[str] | None, typer.Argument(help="Files or directories to check; '-' reads stdin.")] = None,
+    select: SelectOption = None,
+    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Rule codes or prefixes to disable.")] = None,
+    extend_select: Annotated[
+        list[str] | None, typer.Option("--extend-select", help="Rule codes or prefixes to enable as well.")
+    ] = None,
+    output_format: Annotated[OutputFormat, typer.Option("--output-format", help="How to print findings.")] = (
+        OutputFormat.full
+    ),
+    output_file: Annotated[Path | None, typer.Option("--output-file", help="Write the report to this file.")] = None,
+    config_file: Annotated[Path | None, typer.Option("--config", help="Read this pyproject.toml.")] = None,
+    isolated: Annotated[bool, typer.Option("--isolated", help="Ignore all configuration files.")] = False,
+    stdin_filename: Annotated[
+        str | None, typer.Option("--stdin-filename", help="The path of the source read from stdin.")
+    ] = None,
+    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when there are findings.")] = False,
+    statistics: Annotated[bool, typer.Option("--statistics", help="Show counts per rule instead.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print findings only, no summary.")] = False,
+) -> None:
+    """Check files and directories (the default command)."""
+    from fapcheck.engine.files import discover, display_path
+    from fapcheck.engine.runner import run
+
+    def execute() -> int:
+        config = load_config(config_file, isolated).with_overrides(
+            _split(select), _split(extend_select) or [], _split(ignore) or []
+        )
+        targets = list(paths or ["."])
+        stdin = None
+        if "-" in targets or (not paths and stdin_filename):
+            targets = [t for t in targets if t != "-"] if paths else []
+            name = stdin_filename or "-"
+            stdin = (sys.stdin.buffer.read(), Path(stdin_filename or "-"), name)
+        discovery = discover(targets, config)
+        result = run([(path, display_path(path)) for path in discovery.files], config, stdin)
+        findings = result.findings
+        _write_report(findings, output_format, output_file, statistics, quiet)
+        for problem in (*discovery.errors, *result.errors):
+            sys.stderr.write(f"error: {problem}\n")
+        if discovery.errors or result.errors:
+            return EXIT_ERROR
+        if findings and not exit_zero:
+            return EXIT_FINDINGS
+        return EXIT_CLEAN
+
+    raise typer.Exit(_guard(execute))
+
+
+def _write_report(
+    findings: Sequence[Any], output_format: OutputFormat, output_file: Path | None, statistics: bool, quiet: bool
+) -> None:
+    from fapcheck.report import reporter
+
+    stream: TextIO
+    if output_file is not None:
+        try:
+            stream = output_file.open("w", encoding="utf-8")
+        except OSError as error:
+            _fail([f"{output_file}: cannot write: {error.strerror or error}"])
+    else:
+        stream = sys.stdout
+    try:
+        if statistics:
+            _write_statistics(findings, stream)
+        else:
+            reporter(output_format.value)(findings, stream, color=_use_color(stream), quiet=quiet)
+    finally:
+        if output_file is not None:
+            stream.close()
+
+
+def _write_statistics(findings: Sequence[Any], stream: TextIO) -> None:
+    counts: dict[str, int] = {}
+    for finding in findings:
+        counts[finding.code] = counts.get(finding.code, 0) + 1
+    rows = [
+        (str(count), code, BY_CODE[code].name, "*" if any(f.fix for f in findings if f.code == code) else "")
+        for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
+    _table(("count", "code", "name", "fixable"), rows, stream)
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], stream: TextIO) -> None:
+    """A rich table on a terminal; aligned plain columns otherwise."""
+    if _use_color(stream):
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(*header, box=None, header_style="bold")
+        for row in rows:
+            table.add_row(*row)
+        Console(file=stream, force_terminal=True, highlight=False).print(table)
+        return
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)]
+    for row in (header, *rows):
+        stream.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() + "\n")
+
+
+@app.command("rules")
+def rules_command() -> None:
+    """List every rule: code, name, family, fixable."""
+    rows = [(spec.code, spec.name, spec.family, "yes" if spec.fixable else "") for spec in CATALOG]
+    _table(("code", "name", "family", "fixable"), rows, sys.stdout)
+
+
+@app.command("explain")
+def explain(code: Annotated[str, typer.Argument(help="A rule code, e.g. FAP301.")]) -> None:
+    """Print the documentation of a rule."""
+    from fapcheck.config import did_you_mean
+    from fapcheck.rules import rule_class
+
+    code = code.upper()
+    if code not in BY_CODE:
+        _fail([f"unknown rule code '{code}'{did_you_mean(code, BY_CODE)}"])
+    spec = BY_CODE[code]
+    typer.echo(f"# {spec.code} ({spec.name})\n")
+    typer.echo(f"Family: {spec.family}. Applies to: {', '.join(sorted(spec.layers))}.\n")
+    typer.echo(rule_class(code).documentation())
+
+
+@app.command("layers")
+def layers_command(
+    paths: Annotated[list[str] | None, typer.Argument(help="Files or directories to map.")] = None,
+    config_file: Annotated[Path | None, typer.Option("--config", help="Read this pyproject.toml.")] = None,
+    isolated: Annotated[bool, typer.Option("--isolated", help="Ignore all configuration files.")] = False,
+) -> None:
+    """Print each file with its layer and the pattern that decided it."""
+    from fapcheck.engine.files import discover, display_path
+
+    def execute() -> int:
+        config: Config = load_config(config_file, isolated)
+        discovery = discover(list(paths or ["."]), config)
+        layer_map = config.layer_map()
+        rows = []
+        for path in discovery.files:
+            decision = layer_map.layer_for(path)
+            rows.append((display_path(path), decision.layer, decision.pattern or "-"))
+        _table(("path", "layer", "decided by"), rows, sys.stdout)
+        for problem in discovery.errors:
+            sys.stderr.write(f"error: {problem}\n")
+        return EXIT_ERROR if discovery.errors else EXIT_CLEAN
+
+    raise typer.Exit(_guard(execute))

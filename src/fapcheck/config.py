@@ -1,0 +1,275 @@
+"""`[tool.fapcheck]` in pyproject.toml -> a frozen Config. No libcst here.
+
+Every problem in a configuration is collected and reported at once, one line
+each, naming the file and the key.
+"""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from fapcheck.catalog import BY_CODE, LAYERS
+from fapcheck.layers import LayerMap, compile_pattern
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+DEFAULT_EXCLUDE: tuple[str, ...] = (
+    ".git/",
+    ".hg/",
+    ".svn/",
+    ".venv/",
+    "venv/",
+    ".direnv/",
+    "build/",
+    "_build/",
+    "buck-out/",
+    "dist/",
+    "node_modules/",
+    "__pycache__/",
+    ".tox/",
+    ".nox/",
+    ".mypy_cache/",
+    ".pytest_cache/",
+    ".ruff_cache/",
+    ".fapcheck_cache/",
+    ".eggs/",
+    "*.egg-info/",
+    "site-packages/",
+    "__pypackages__/",
+)
+
+
+class ConfigError(Exception):
+    """One or more problems with the configuration or the command line."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = tuple(problems)
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    root: Path = field(default_factory=Path.cwd)
+    source: Path | None = None
+    select: tuple[str, ...] = ("FAP",)
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    extend_exclude: tuple[str, ...] = ()
+    respect_gitignore: bool = True
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    layers: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    extend_layers: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    extend_calls: tuple[str, ...] = ()
+    allow_calls: tuple[str, ...] = ()
+    allow_own_session: tuple[str, ...] = ()
+
+    def is_enabled(self, code: str) -> bool:
+        """The most specific selector decides; on a tie, ignore wins (as in ruff)."""
+        best_select = max((_specificity(s) for s in (*self.select, *self.extend_select) if _covers(s, code)), default=-1)
+        best_ignore = max((_specificity(s) for s in self.ignore if _covers(s, code)), default=-1)
+        return best_select >= 0 and best_select > best_ignore
+
+    @property
+    def enabled_codes(self) -> frozenset[str]:
+        return frozenset(code for code in BY_CODE if self.is_enabled(code))
+
+    def layer_map(self) -> LayerMap:
+        return LayerMap(self.root, dict(self.layers), dict(self.extend_layers))
+
+    def with_overrides(
+        self,
+        select: Sequence[str] | None = None,
+        extend_select: Sequence[str] = (),
+        ignore: Sequence[str] = (),
+    ) -> Config:
+        """Apply command-line selections: `--select` replaces the configured selection."""
+        problems = [p for option, codes in (("--select", select or ()), ("--extend-select", extend_select),
+                                            ("--ignore", ignore)) for p in _check_selectors(option, codes)]
+        if problems:
+            raise ConfigError(problems)
+        if select is not None:
+            return replace(self, select=tuple(select), extend_select=tuple(extend_select), ignore=tuple(ignore))
+        return replace(self, extend_select=(*self.extend_select, *extend_select), ignore=(*self.ignore, *ignore))
+
+
+def _covers(selector: str, code: str) -> bool:
+    return selector == "ALL" or code.startswith(selector)
+
+
+def _specificity(selector: str) -> int:
+    return 0 if selector == "ALL" else len(selector)
+
+
+def is_known_selector(selector: str) -> bool:
+    return selector == "ALL" or any(code.startswith(selector) for code in BY_CODE) and selector.startswith("FAP")
+
+
+def _check_selectors(where: str, selectors: Iterable[str]) -> list[str]:
+    problems = []
+    for selector in selectors:
+        if not is_known_selector(selector):
+            hint = did_you_mean(selector, BY_CODE)
+            problems.append(f"{where}: unknown rule code or prefix '{selector}'{hint}")
+    return problems
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+# ---------------------------------------------------------------- loading
+
+
+def find_pyproject(start: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The nearest pyproject.toml with a [tool.fapcheck] table, from start upwards."""
+    for directory in (start, *start.parents):
+        candidate = directory / "pyproject.toml"
+        if candidate.is_file():
+            data = read_toml(candidate)
+            tool = data.get("tool")
+            if isinstance(tool, dict) and "fapcheck" in tool:
+                return candidate, data
+    return None
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError([f"{path}: not valid TOML: {error}"]) from None
+    except OSError as error:
+        raise ConfigError([f"{path}: cannot read: {error.strerror or error}"]) from None
+
+
+def load_config(config_file: Path | None = None, isolated: bool = False, cwd: Path | None = None) -> Config:
+    cwd = cwd or Path.cwd()
+    if isolated:
+        return Config(root=cwd)
+    if config_file is not None:
+        if not config_file.is_file():
+            raise ConfigError([f"{config_file}: configuration file not found"])
+        data = read_toml(config_file)
+        tool = data.get("tool", {})
+        table = tool.get("fapcheck", {}) if isinstance(tool, dict) else {}
+        return parse_table(table, config_file)
+    found = find_pyproject(cwd)
+    if found is None:
+        return Config(root=cwd)
+    path, data = found
+    return parse_table(data["tool"]["fapcheck"], path)
+
+
+Checker = Callable[[Any], bool]
+
+
+def _is_str_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _is_bool(value: Any) -> bool:
+    return isinstance(value, bool)
+
+
+def _is_table_of_str_lists(value: Any) -> bool:
+    return isinstance(value, dict) and all(_is_str_list(item) for item in value.values())
+
+
+_TOP: Mapping[str, tuple[Checker, str]] = {
+    "select": (_is_str_list, "a list of rule codes or prefixes"),
+    "extend-select": (_is_str_list, "a list of rule codes or prefixes"),
+    "ignore": (_is_str_list, "a list of rule codes or prefixes"),
+    "extend-exclude": (_is_str_list, "a list of gitignore-style patterns"),
+    "respect-gitignore": (_is_bool, "true or false"),
+    "per-file-ignores": (_is_table_of_str_lists, "a table of pattern = [codes]"),
+    "layers": (lambda v: isinstance(v, dict), "a table"),
+    "blocking": (lambda v: isinstance(v, dict), "a table"),
+    "depends": (lambda v: isinstance(v, dict), "a table"),
+}
+_LAYER_KEYS: Mapping[str, tuple[Checker, str]] = {
+    key: (_is_str_list, "a list of gitignore-style patterns")
+    for layer in LAYERS
+    for key in (layer, f"extend-{layer}")
+}
+_BLOCKING: Mapping[str, tuple[Checker, str]] = {
+    "extend-calls": (_is_str_list, "a list of qualified names"),
+    "allow-calls": (_is_str_list, "a list of qualified names"),
+}
+_DEPENDS: Mapping[str, tuple[Checker, str]] = {
+    "allow-own-session": (_is_str_list, "a list of paths or function-name globs"),
+}
+
+
+def _check_table(table: Mapping[str, Any], schema: Mapping[str, tuple[Checker, str]], where: str) -> list[str]:
+    problems = []
+    for key, value in table.items():
+        if key not in schema:
+            problems.append(f"{where}: unknown key '{key}'{did_you_mean(key, schema)}")
+            continue
+        check, expected = schema[key]
+        if not check(value):
+            problems.append(f"{where}: '{key}' must be {expected}, got {type(value).__name__}")
+    return problems
+
+
+def _check_patterns(where: str, key: str, patterns: Iterable[str]) -> list[str]:
+    problems = []
+    for pattern in patterns:
+        try:
+            compile_pattern(pattern)
+        except ValueError:
+            problems.append(f"{where}: '{key}' has an invalid pattern '{pattern}'")
+    return problems
+
+
+def parse_table(table: Any, path: Path) -> Config:
+    """Validate a [tool.fapcheck] table and build the Config; raise ConfigError with every problem."""
+    where = f"{path}: [tool.fapcheck]"
+    if not isinstance(table, dict):
+        raise ConfigError([f"{where} must be a table"])
+    problems = _check_table(table, _TOP, where)
+    layers = table.get("layers", {}) if isinstance(table.get("layers"), dict) else {}
+    blocking = table.get("blocking", {}) if isinstance(table.get("blocking"), dict) else {}
+    depends = table.get("depends", {}) if isinstance(table.get("depends"), dict) else {}
+    problems += _check_table(layers, _LAYER_KEYS, f"{path}: [tool.fapcheck.layers]")
+    problems += _check_table(blocking, _BLOCKING, f"{path}: [tool.fapcheck.blocking]")
+    problems += _check_table(depends, _DEPENDS, f"{path}: [tool.fapcheck.depends]")
+    if problems:
+        raise ConfigError(problems)
+
+    for key in ("select", "extend-select", "ignore"):
+        problems += _check_selectors(f"{where} '{key}'", table.get(key, ()))
+    per_file = table.get("per-file-ignores", {})
+    for pattern, codes in per_file.items():
+        problems += _check_patterns(where, "per-file-ignores", [pattern])
+        problems += _check_selectors(f"{where} 'per-file-ignores' \"{pattern}\"", codes)
+    problems += _check_patterns(where, "extend-exclude", table.get("extend-exclude", ()))
+    for key, patterns in layers.items():
+        problems += _check_patterns(f"{path}: [tool.fapcheck.layers]", key, patterns)
+    if problems:
+        raise ConfigError(problems)
+
+    return Config(
+        root=path.parent,
+        source=path,
+        select=tuple(table.get("select", ("FAP",))),
+        extend_select=tuple(table.get("extend-select", ())),
+        ignore=tuple(table.get("ignore", ())),
+        extend_exclude=tuple(table.get("extend-exclude", ())),
+        respect_gitignore=table.get("respect-gitignore", True),
+        per_file_ignores=tuple((pattern, tuple(codes)) for pattern, codes in per_file.items()),
+        layers=tuple((key, tuple(v)) for key, v in layers.items() if not key.startswith("extend-")),
+        extend_layers=tuple((key[len("extend-"):], tuple(v)) for key, v in layers.items() if key.startswith("extend-")),
+        extend_calls=tuple(blocking.get("extend-calls", ())),
+        allow_calls=tuple(blocking.get("allow-calls", ())),
+        allow_own_session=tuple(depends.get("allow-own-session", ())),
+    )

@@ -1,0 +1,517 @@
+"""What the rules know about the code around a node.
+
+One tracker walks ahead of the rules in the single traversal: it keeps the
+import table, a stack of scopes (module, class, function, lambda) with the
+names bound in each, and for functions whether they are `async` and whether
+they are FastAPI route handlers. Names are resolved through this table
+rather than libcst's QualifiedNameProvider, which costs about 7x a parse.
+
+Resolution is flow-insensitive within a scope only as far as the walk has
+gone: a name is bound from the statement that binds it onwards.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import libcst as cst
+
+from fapcheck.engine.index import ProjectIndex
+
+BUILTIN_NAMES = frozenset(dir(builtins))
+
+ROUTE_DECORATOR_METHODS = frozenset(
+    {"get", "post", "put", "patch", "delete", "head", "options", "trace", "api_route", "websocket", "route"}
+)
+ROUTER_TYPES = frozenset(
+    {"fastapi.FastAPI", "fastapi.APIRouter", "fastapi.applications.FastAPI", "fastapi.routing.APIRouter"}
+)
+TYPE_WRAPPERS = frozenset(
+    {"typing.Annotated", "typing_extensions.Annotated", "typing.Optional", "typing_extensions.Optional"}
+)
+UNION_TYPES = frozenset({"typing.Union", "typing_extensions.Union"})
+TYPE_CHECKING_NAMES = frozenset({"typing.TYPE_CHECKING", "typing_extensions.TYPE_CHECKING"})
+
+BindingKind = Literal["import", "instance", "def", "local"]
+FrameKind = Literal["module", "class", "function", "lambda"]
+
+
+@dataclass(frozen=True, slots=True)
+class Binding:
+    """What a name refers to.
+
+    import: the object with that qualified name (a module, function, class);
+    instance: a value whose type has that qualified name;
+    def: a function or class defined in this file (qualified name in the project);
+    local: anything else (shadows builtins and imports, resolves to nothing).
+    """
+
+    kind: BindingKind
+    qualname: str = ""
+    depends: str | None = None  # provider of an Annotated[..., Depends(provider)] alias or parameter
+
+
+LOCAL = Binding("local")
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    qualname: str
+    instance: bool  # True: a value of type `qualname`; False: the object `qualname` itself
+
+
+@dataclass(slots=True)
+class Frame:
+    kind: FrameKind
+    name: str
+    qualname: str
+    node: cst.CSTNode | None
+    is_async: bool = False
+    is_route: bool = False
+    bindings: dict[str, Binding] = field(default_factory=dict)
+    attributes: dict[str, Binding] = field(default_factory=dict)  # self.<attr> types, on class frames
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedName:
+    """One name an import statement brings in, resolved to an absolute module path."""
+
+    module: str  # the module the statement imports from (absolute, '' if unresolvable)
+    name: str | None  # the imported name for `from m import name`; None for `import m`
+    node: cst.CSTNode  # the ImportAlias, or the ImportFrom of a star import
+    type_checking: bool
+
+    @property
+    def target(self) -> str:
+        return f"{self.module}.{self.name}" if self.name else self.module
+
+
+class FileContext:
+    """Facts about the file and the current position in its traversal."""
+
+    def __init__(
+        self,
+        path: str,
+        layer: str,
+        module_name: str,
+        is_package: bool,
+        project: ProjectIndex | None = None,
+    ) -> None:
+        self.path = path
+        self.layer = layer
+        self.module_name = module_name
+        self.is_package = is_package
+        self.project = project
+        self.frames: list[Frame] = [Frame("module", "<module>", "", None)]
+        self.imports: list[ImportedName] = []
+        self._type_checking_blocks: set[int] = set()
+        self._type_checking_depth = 0
+
+    # ------------------------------------------------------------ queries
+
+    @property
+    def frame(self) -> Frame:
+        return self.frames[-1]
+
+    @property
+    def function(self) -> Frame | None:
+        """The innermost enclosing function or lambda frame."""
+        for frame in reversed(self.frames):
+            if frame.kind in ("function", "lambda"):
+                return frame
+        return None
+
+    @property
+    def function_name(self) -> str:
+        function = self.function
+        return function.qualname if function is not None else "<module>"
+
+    @property
+    def in_async(self) -> bool:
+        """True when code here runs on the event loop: the innermost scope is an `async def`."""
+        frame = self.frames[-1]
+        return frame.kind == "function" and frame.is_async
+
+    @property
+    def route_handler(self) -> Frame | None:
+        for frame in reversed(self.frames):
+            if frame.kind == "function" and frame.is_route:
+                return frame
+        return None
+
+    @property
+    def in_route_code(self) -> bool:
+        return self.layer == "route" or self.route_handler is not None
+
+    @property
+    def in_type_checking(self) -> bool:
+        return self._type_checking_depth > 0
+
+    def lookup(self, name: str) -> Binding | None:
+        innermost = len(self.frames) - 1
+        for index in range(innermost, -1, -1):
+            frame = self.frames[index]
+            if frame.kind == "class" and index != innermost:
+                continue  # class bodies are not enclosing scopes for their methods
+            binding = frame.bindings.get(name)
+            if binding is not None:
+                return binding
+        return None
+
+    def resolve(self, node: cst.BaseExpression) -> Resolved | None:
+        """Resolve an expression to the qualified name of what it is, or of its type."""
+        if isinstance(node, cst.Name):
+            binding = self.lookup(node.value)
+            if binding is None:
+                return Resolved(f"builtins.{node.value}", False) if node.value in BUILTIN_NAMES else None
+            if binding.kind == "local":
+                return None
+            return Resolved(binding.qualname, binding.kind == "instance")
+        if isinstance(node, cst.Attribute):
+            self_type = self._self_attribute(node)
+            if self_type is not None:
+                return self_type
+            base = self.resolve(node.value)
+            if base is None:
+                return None
+            qualname = f"{base.qualname}.{node.attr.value}"
+            if self.project is not None and not base.instance:
+                known = self.project.binding_for(qualname)
+                if known is not None and known.kind == "instance":
+                    return Resolved(known.qualname, True)
+            return Resolved(qualname, False)
+        if isinstance(node, cst.Call):
+            callee = self.resolve(node.func)
+            return Resolved(callee.qualname, True) if callee is not None else None
+        return None
+
+    def qualified_name(self, node: cst.BaseExpression) -> str | None:
+        resolved = self.resolve(node)
+        return resolved.qualname if resolved is not None else None
+
+    def resolves_to(self, node: cst.BaseExpression, names: frozenset[str] | set[str]) -> bool:
+        resolved = self.resolve(node)
+        return resolved is not None and not resolved.instance and resolved.qualname in names
+
+    def instance_type(self, node: cst.BaseExpression) -> str | None:
+        """The qualified type name of a value expression, when known."""
+        resolved = self.resolve(node)
+        return resolved.qualname if resolved is not None and resolved.instance else None
+
+    def annotation_type(self, node: cst.BaseExpression | None) -> Binding | None:
+        """The type an annotation names, seen through Annotated/Optional/`X | None` and aliases."""
+        if node is None:
+            return None
+        if isinstance(node, cst.Subscript):
+            base = self.qualified_name(node.value)
+            elements = [e.slice.value for e in node.slice if isinstance(e.slice, cst.Index)]
+            if base in TYPE_WRAPPERS and elements:
+                inner = self.annotation_type(elements[0])
+                if inner is not None and base.endswith("Annotated"):
+                    provider = next((p for p in map(self.depends_provider, elements[1:]) if p), None)
+                    if provider is not None:
+                        return Binding(inner.kind, inner.qualname, provider)
+                return inner
+            if base in UNION_TYPES:
+                return self._single_non_none([*elements])
+            return None
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+            return self._single_non_none([node.left, node.right])
+        if isinstance(node, cst.SimpleString):
+            try:
+                parsed = cst.parse_expression(node.evaluated_value if isinstance(node.evaluated_value, str) else "")
+            except cst.ParserSyntaxError:
+                return None
+            return self.annotation_type(parsed)
+        if isinstance(node, cst.Name):
+            binding = self.lookup(node.value)
+            if binding is not None and binding.kind == "import" and binding.depends is not None:
+                return Binding("import", binding.qualname, binding.depends)
+        resolved = self.resolve(node)
+        if resolved is None or resolved.instance:
+            return None
+        return Binding("import", resolved.qualname)
+
+    def _single_non_none(self, options: Sequence[cst.BaseExpression]) -> Binding | None:
+        real = [o for o in options if not (isinstance(o, cst.Name) and o.value == "None")]
+        return self.annotation_type(real[0]) if len(real) == 1 else None
+
+    def depends_provider(self, node: cst.BaseExpression) -> str | None:
+        """For `Depends(provider)` / `Security(provider)`: the provider's qualified name."""
+        if not isinstance(node, cst.Call) or not self.resolves_to(node.func, DEPENDS_FUNCTIONS):
+            return None
+        if not node.args:
+            return ""
+        provider = node.args[0].value
+        return self.qualified_name(provider) or ""
+
+    def _self_attribute(self, node: cst.Attribute) -> Resolved | None:
+        if not isinstance(node.value, cst.Name):
+            return None
+        function = self.function
+        if function is None or not isinstance(function.node, cst.FunctionDef):
+            return None
+        params = function.node.params.params
+        if not params or params[0].name.value != node.value.value or len(self.frames) < 3:
+            return None
+        owner = self.frames[self.frames.index(function) - 1]
+        if owner.kind != "class":
+            return None
+        binding = owner.attributes.get(node.attr.value)
+        if binding is None or binding.kind != "instance":
+            return None
+        return Resolved(binding.qualname, True)
+
+    # ------------------------------------------------------------ tracking
+
+    def bind(self, name: str, binding: Binding) -> None:
+        self.frames[-1].bindings[name] = binding
+
+    def binding_for_value(self, value: cst.BaseExpression | None) -> Binding:
+        if value is None:
+            return LOCAL
+        if isinstance(value, cst.Subscript) or (
+            isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.BitOr)
+        ):
+            alias = self.annotation_type(value)
+            return alias if alias is not None else LOCAL
+        resolved = self.resolve(value)
+        if resolved is None:
+            return LOCAL
+        return Binding("instance" if resolved.instance else "import", resolved.qualname)
+
+    def bind_target(self, target: cst.BaseExpression, binding: Binding) -> None:
+        if isinstance(target, cst.Name):
+            self.bind(target.value, binding)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self.bind_target(element.value, LOCAL)
+        elif isinstance(target, cst.StarredElement):
+            self.bind_target(target.value, LOCAL)
+        elif isinstance(target, cst.Attribute):
+            self._bind_self_attribute(target, binding)
+
+    def _bind_self_attribute(self, target: cst.Attribute, binding: Binding) -> None:
+        function = self.function
+        if (
+            function is None
+            or not isinstance(function.node, cst.FunctionDef)
+            or not isinstance(target.value, cst.Name)
+            or not function.node.params.params
+            or function.node.params.params[0].name.value != target.value.value
+        ):
+            return
+        index = self.frames.index(function)
+        if index > 0 and self.frames[index - 1].kind == "class":
+            self.frames[index - 1].attributes[target.attr.value] = binding
+
+    def absolute_module(self, relative: cst.ImportFrom) -> str:
+        """The absolute module of a `from ... import` statement ('' when it cannot be known)."""
+        module = _dotted(relative.module) if relative.module is not None else ""
+        level = len(relative.relative)
+        if level == 0:
+            return module
+        package = self.module_name.split(".") if self.module_name else []
+        if not self.is_package:
+            package = package[:-1]
+        if level - 1 > len(package):
+            return ""
+        base = package[: len(package) - (level - 1)]
+        return ".".join([*base, module] if module else base)
+
+    def enter(self, node: cst.CSTNode) -> None:
+        handler = _ENTER.get(type(node))
+        if handler is not None:
+            handler(self, node)
+        elif id(node) in self._type_checking_blocks:
+            self._type_checking_depth += 1
+
+    def leave(self, node: cst.CSTNode) -> None:
+        handler = _LEAVE.get(type(node))
+        if handler is not None:
+            handler(self, node)
+        elif id(node) in self._type_checking_blocks:
+            self._type_checking_depth -= 1
+
+    def _pop_frame(self, node: cst.CSTNode) -> None:
+        self.frames.pop()
+
+    # per-node-type bookkeeping
+
+    def _enter_function(self, node: cst.FunctionDef) -> None:
+        outer = self.frames[-1]
+        name = node.name.value
+        qualname = f"{outer.qualname}.{name}" if outer.kind == "class" else name
+        project_name = f"{self.module_name}.{qualname}" if self.module_name else qualname
+        self.bind(name, Binding("def", project_name))
+        is_route = any(self._is_route_decorator(d.decorator) for d in node.decorators)
+        frame = Frame("function", name, qualname, node, node.asynchronous is not None, is_route)
+        self.frames.append(frame)
+        self._bind_params(node.params)
+
+    def _bind_params(self, params: cst.Parameters) -> None:
+        all_params = [*params.posonly_params, *params.params, *params.kwonly_params]
+        for param in all_params:
+            annotated = self.annotation_type(param.annotation.annotation) if param.annotation else None
+            provider = self.depends_provider(param.default) if param.default is not None else None
+            if annotated is not None:
+                binding = Binding("instance", annotated.qualname, provider or annotated.depends)
+            else:
+                binding = Binding("local", "", provider)
+            self.bind(param.name.value, binding)
+        for star in (params.star_arg, params.star_kwarg):
+            if isinstance(star, cst.Param):
+                self.bind(star.name.value, LOCAL)
+
+    def _enter_lambda(self, node: cst.Lambda) -> None:
+        self.frames.append(Frame("lambda", "<lambda>", f"{self.function_name}.<lambda>", node))
+        self._bind_params(node.params)
+
+    def _enter_class(self, node: cst.ClassDef) -> None:
+        outer = self.frames[-1]
+        name = node.name.value
+        project_name = f"{self.module_name}.{name}" if self.module_name else name
+        self.bind(name, Binding("def", project_name))
+        qualname = f"{outer.qualname}.{name}" if outer.kind == "class" else name
+        self.frames.append(Frame("class", name, qualname, node))
+
+    def _is_route_decorator(self, decorator: cst.BaseExpression) -> bool:
+        if not isinstance(decorator, cst.Call) or not isinstance(decorator.func, cst.Attribute):
+            return False
+        if decorator.func.attr.value not in ROUTE_DECORATOR_METHODS:
+            return False
+        receiver = self.instance_type(decorator.func.value)
+        return receiver in ROUTER_TYPES
+
+    def imports_of(self, node: cst.Import | cst.ImportFrom) -> list[ImportedName]:
+        """The names the given import statement brought in (the tracker has just seen it)."""
+        wanted = {id(alias) for alias in node.names} if not isinstance(node.names, cst.ImportStar) else {id(node)}
+        return [item for item in self.imports[-len(wanted):] if id(item.node) in wanted]
+
+    def _enter_import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            dotted = _dotted(alias.name)
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                self.bind(alias.asname.name.value, Binding("import", dotted))
+            else:
+                head = dotted.split(".", 1)[0]
+                self.bind(head, Binding("import", head))
+            self.imports.append(ImportedName(dotted, None, alias, self.in_type_checking))
+
+    def _enter_import_from(self, node: cst.ImportFrom) -> None:
+        module = self.absolute_module(node)
+        if isinstance(node.names, cst.ImportStar):
+            self.imports.append(ImportedName(module, None, node, self.in_type_checking))
+            return
+        for alias in node.names:
+            name = _dotted(alias.name)
+            local = (
+                alias.asname.name.value
+                if alias.asname is not None and isinstance(alias.asname.name, cst.Name)
+                else name
+            )
+            qualname = f"{module}.{name}" if module else name
+            known = self.project.binding_for(qualname) if self.project is not None else None
+            self.bind(local, known or Binding("import", qualname))
+            self.imports.append(ImportedName(module, name, alias, self.in_type_checking))
+
+    def _bind_assign(self, node: cst.Assign) -> None:
+        binding = self.binding_for_value(node.value)
+        for target in node.targets:
+            self.bind_target(target.target, binding)
+
+    def _bind_ann_assign(self, node: cst.AnnAssign) -> None:
+        annotated = self.annotation_type(node.annotation.annotation)
+        if _is_type_alias_annotation(self, node.annotation.annotation):
+            binding = self.binding_for_value(node.value)
+        elif annotated is not None:
+            binding = Binding("instance", annotated.qualname, annotated.depends)
+        else:
+            binding = self.binding_for_value(node.value)
+        self.bind_target(node.target, binding)
+        if self.frames[-1].kind == "class" and isinstance(node.target, cst.Name) and binding.kind == "instance":
+            self.frames[-1].attributes[node.target.value] = binding
+
+    def _enter_type_alias(self, node: cst.TypeAlias) -> None:
+        alias = self.annotation_type(node.value)
+        self.bind(node.name.value, alias or LOCAL)
+
+    def _bind_aug_assign(self, node: cst.AugAssign) -> None:
+        self.bind_target(node.target, LOCAL)
+
+    def _enter_for(self, node: cst.For) -> None:
+        self.bind_target(node.target, LOCAL)
+
+    def _enter_comp_for(self, node: cst.CompFor) -> None:
+        self.bind_target(node.target, LOCAL)
+
+    def _enter_with_item(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self.bind_target(node.asname.name, self.binding_for_value(node.item))
+
+    def _enter_except(self, node: cst.ExceptHandler | cst.ExceptStarHandler) -> None:
+        if node.name is not None and isinstance(node.name.name, cst.Name):
+            self.bind(node.name.name.value, LOCAL)
+
+    def _bind_named_expr(self, node: cst.NamedExpr) -> None:
+        self.bind_target(node.target, self.binding_for_value(node.value))
+
+    def _enter_global(self, node: cst.Global | cst.Nonlocal) -> None:
+        for item in node.names:
+            self.bind(item.name.value, LOCAL)
+
+    def _enter_if(self, node: cst.If) -> None:
+        test = node.test
+        if self.qualified_name(test) in TYPE_CHECKING_NAMES or (isinstance(test, cst.Name) and test.value == "TYPE_CHECKING"):
+            self._type_checking_blocks.add(id(node.body))
+
+
+DEPENDS_FUNCTIONS = frozenset(
+    {"fastapi.Depends", "fastapi.Security", "fastapi.params.Depends", "fastapi.params.Security",
+     "fastapi.param_functions.Depends", "fastapi.param_functions.Security"}
+)
+_TYPE_ALIAS = frozenset({"typing.TypeAlias", "typing_extensions.TypeAlias"})
+
+
+def _is_type_alias_annotation(ctx: FileContext, annotation: cst.BaseExpression) -> bool:
+    return ctx.qualified_name(annotation) in _TYPE_ALIAS
+
+
+def _dotted(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return ""
+
+
+_ENTER: dict[type[cst.CSTNode], Callable[[FileContext, cst.CSTNode], None]] = {
+    cst.FunctionDef: FileContext._enter_function,  # type: ignore[dict-item]
+    cst.Lambda: FileContext._enter_lambda,  # type: ignore[dict-item]
+    cst.ClassDef: FileContext._enter_class,  # type: ignore[dict-item]
+    cst.Import: FileContext._enter_import,  # type: ignore[dict-item]
+    cst.ImportFrom: FileContext._enter_import_from,  # type: ignore[dict-item]
+    cst.TypeAlias: FileContext._enter_type_alias,  # type: ignore[dict-item]
+    cst.For: FileContext._enter_for,  # type: ignore[dict-item]
+    cst.CompFor: FileContext._enter_comp_for,  # type: ignore[dict-item]
+    cst.WithItem: FileContext._enter_with_item,  # type: ignore[dict-item]
+    cst.ExceptHandler: FileContext._enter_except,  # type: ignore[dict-item]
+    cst.ExceptStarHandler: FileContext._enter_except,  # type: ignore[dict-item]
+    cst.Global: FileContext._enter_global,  # type: ignore[dict-item]
+    cst.Nonlocal: FileContext._enter_global,  # type: ignore[dict-item]
+    cst.If: FileContext._enter_if,  # type: ignore[dict-item]
+}
+
+# Assignments bind when left, so the value is seen with the bindings from before it.
+_LEAVE: dict[type[cst.CSTNode], Callable[[FileContext, cst.CSTNode], None]] = {
+    cst.FunctionDef: FileContext._pop_frame,
+    cst.Lambda: FileContext._pop_frame,
+    cst.ClassDef: FileContext._pop_frame,
+    cst.Assign: FileContext._bind_assign,  # type: ignore[dict-item]
+    cst.AnnAssign: FileContext._bind_ann_assign,  # type: ignore[dict-item]
+    cst.AugAssign: FileContext._bind_aug_assign,  # type: ignore[dict-item]
+    cst.NamedExpr: FileContext._bind_named_expr,  # type: ignore[dict-item]
+}

@@ -1,0 +1,112 @@
+"""Find the files to check: walk directories, honour excludes and .gitignore files."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pathspec
+
+from fapcheck.config import DEFAULT_EXCLUDE, Config
+
+PYTHON_SUFFIXES = (".py", ".pyi")
+
+
+@dataclass(slots=True)
+class Discovery:
+    files: list[Path] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+class _Ignores:
+    """Default excludes, extend-exclude (relative to the project root) and nested .gitignore files."""
+
+    def __init__(self, config: Config) -> None:
+        self.root = Path(os.path.abspath(config.root))
+        self.defaults = pathspec.GitIgnoreSpec.from_lines(DEFAULT_EXCLUDE)
+        self.extend = pathspec.GitIgnoreSpec.from_lines(config.extend_exclude)
+        self.respect_gitignore = config.respect_gitignore
+        self.gitignores: dict[Path, pathspec.GitIgnoreSpec | None] = {}
+
+    def _gitignore(self, directory: Path) -> pathspec.GitIgnoreSpec | None:
+        if directory not in self.gitignores:
+            spec = None
+            candidate = directory / ".gitignore"
+            try:
+                with open(candidate, encoding="utf-8", errors="replace") as handle:
+                    spec = pathspec.GitIgnoreSpec.from_lines(handle.read().splitlines())
+            except (OSError, ValueError, TypeError):
+                spec = None  # no file, or patterns git itself would reject
+            except Exception:  # pathspec's own pattern errors
+                spec = None
+            self.gitignores[directory] = spec
+        return self.gitignores[directory]
+
+    def ignored(self, path: Path, is_dir: bool) -> bool:
+        name = path.name + ("/" if is_dir else "")
+        if self.defaults.match_file(name):
+            return True
+        rel = _relative(path, self.root)
+        if rel is not None:
+            suffix = "/" if is_dir else ""
+            if self.extend.match_file(rel + suffix) or self.defaults.match_file(rel + suffix):
+                return True
+        if not self.respect_gitignore:
+            return False
+        for directory in path.parents:
+            spec = self._gitignore(directory)
+            if spec is not None:
+                inner = path.relative_to(directory).as_posix() + ("/" if is_dir else "")
+                if spec.match_file(inner):
+                    return True
+            if directory == self.root or (directory / ".git").exists():
+                break
+        return False
+
+
+def _relative(path: Path, root: Path) -> str | None:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return None
+
+
+def discover(paths: Sequence[str], config: Config) -> Discovery:
+    """Files to check, sorted; explicitly named files are always included."""
+    ignores = _Ignores(config)
+    found: set[Path] = set()
+    result = Discovery()
+    for given in paths:
+        path = Path(given)
+        absolute = Path(os.path.abspath(path))
+        if absolute.is_dir():
+            found.update(_walk(absolute, ignores))
+        elif absolute.exists() or absolute.is_symlink():
+            found.add(absolute)
+        else:
+            result.errors.append(f"{given}: No such file or directory")
+    result.files = sorted(found)
+    return result
+
+
+def _walk(top: Path, ignores: _Ignores) -> list[Path]:
+    files: list[Path] = []
+    for directory, dirnames, filenames in os.walk(top, followlinks=False):
+        base = Path(directory)
+        dirnames[:] = sorted(d for d in dirnames if not ignores.ignored(base / d, is_dir=True))
+        for name in filenames:
+            if name.endswith(PYTHON_SUFFIXES):
+                candidate = base / name
+                if not ignores.ignored(candidate, is_dir=False):
+                    files.append(candidate)
+    return files
+
+
+def display_path(path: Path) -> str:
+    """Paths are shown relative to the current directory when they lie below it."""
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.as_posix()

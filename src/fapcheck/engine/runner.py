@@ -1,0 +1,216 @@
+"""Check one file: read, parse once, run every applicable rule in one traversal."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import libcst as cst
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+
+from fapcheck.catalog import BY_CODE
+from fapcheck.config import Config
+from fapcheck.engine.context import FileContext
+from fapcheck.engine.index import ProjectIndex
+from fapcheck.engine.suppress import Suppressions, read_suppressions
+from fapcheck.findings import FileResult, Finding
+from fapcheck.layers import compile_pattern, relative_posix
+from fapcheck.rules import rule_class
+from fapcheck.rules.base import Report, Rule
+
+ENGINE_CODES = frozenset({"FAP001", "FAP002"})  # reported by the engine, not by visitors
+VisitorMethod = Callable[[cst.CSTNode], object]
+
+
+class _Dispatcher(cst.CSTVisitor):
+    """One traversal: the context tracker steps in before the rules and out after them."""
+
+    def __init__(self, ctx: FileContext, rules: Sequence[Rule]) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.visits: dict[str, list[VisitorMethod]] = {}
+        self.leaves: dict[str, list[VisitorMethod]] = {}
+        for rule in rules:
+            for name in _visitor_names(type(rule)):
+                table = self.visits if name.startswith("visit_") else self.leaves
+                table.setdefault(name[6:], []).append(getattr(rule, name))
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self.ctx.enter(node)
+        for method in self.visits.get(type(node).__name__, ()):
+            method(node)
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        for method in self.leaves.get(type(original_node).__name__, ()):
+            method(original_node)
+        self.ctx.leave(original_node)
+
+    # Attribute-level hooks are unused; skipping them saves a getattr per child.
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        return None
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        return None
+
+
+@cache
+def _visitor_names(cls: type[Rule]) -> tuple[str, ...]:
+    names = {
+        name
+        for klass in cls.__mro__
+        if klass not in (Rule, cst.BatchableCSTVisitor, cst.CSTVisitor, object)
+        for name in vars(klass)
+        if name.startswith(("visit_", "leave_")) and callable(getattr(cls, name))
+    }
+    return tuple(sorted(names))
+
+
+@dataclass(frozen=True, slots=True)
+class _FileIgnore:
+    pattern: str
+    codes: tuple[str, ...]
+
+
+class Checker:
+    """Holds what every file of a run shares: configuration, layer map, project index."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.layer_map = config.layer_map()
+        self.index = ProjectIndex(config.root, self.layer_map)
+        self.enabled = config.enabled_codes
+        self._per_file = [(compile_pattern(p), codes) for p, codes in config.per_file_ignores]
+
+    def codes_for(self, path: Path) -> frozenset[str]:
+        """The enabled codes minus the per-file-ignores that match this path."""
+        if not self._per_file:
+            return self.enabled
+        rel = relative_posix(path, self.config.root)
+        ignored = [code for spec, codes in self._per_file if spec.match_file(rel) for code in codes]
+        return frozenset(c for c in self.enabled if not any(c.startswith(i) for i in ignored))
+
+    def check_path(self, path: Path, display: str) -> FileResult:
+        try:
+            source = path.read_bytes()
+        except OSError as error:
+            layer = self.layer_map.layer_for(path).layer
+            return _failed(display, layer, f"cannot read file: {error.strerror or error}", 1, 1, self.enabled)
+        return self.check_source(source, path, display)
+
+    def check_source(self, source: bytes, path: Path, display: str) -> FileResult:
+        layer = self.layer_map.layer_for(path).layer
+        codes = self.codes_for(path)
+        rule_codes = sorted(c for c in codes if c not in ENGINE_CODES and layer in BY_CODE[c].layers)
+        if not rule_codes and "FAP001" not in codes:
+            return FileResult(display, layer)
+        try:
+            module = cst.parse_module(source)
+        except cst.ParserSyntaxError as error:
+            message = f"SyntaxError: {_first_line(error.message)}"
+            return _failed(display, layer, message, error.raw_line, error.raw_column + 1, codes)
+        except (UnicodeDecodeError, LookupError) as error:
+            line, col = _decode_position(source, error)
+            return _failed(display, layer, f"cannot decode file: {error}", line, col, codes)
+        except Exception as error:  # the native parser reports some inputs (NUL bytes) as other errors
+            return _failed(display, layer, f"cannot parse file: {_first_line(str(error))}", 1, 1, codes)
+
+        module_name, is_package = self.index.module_name_for(path)
+        ctx = FileContext(display, layer, module_name, is_package, self.index)
+        reports: list[Report] = []
+        rules = [rule_class(code)(ctx, self.config, reports) for code in rule_codes]
+        module.visit(_Dispatcher(ctx, rules))
+        text = source.decode(module.encoding, errors="replace")
+        if text.startswith("\ufeff"):
+            text = text[1:]
+        return FileResult(display, layer, _findings(display, layer, module, text, reports, codes))
+
+
+def _findings(
+    display: str, layer: str, module: cst.Module, text: str, reports: list[Report], codes: frozenset[str]
+) -> tuple[Finding, ...]:
+    suppressions = read_suppressions(text)
+    if not reports and not suppressions.by_line:
+        return ()
+    lines = text.splitlines()
+    findings: list[Finding] = []
+    if reports:
+        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        for report in reports:
+            where: CodeRange = positions[report.node]
+            line = where.start.line
+            if suppressions.suppresses(report.code, line):
+                continue
+            findings.append(
+                Finding(
+                    display, line, where.start.column + 1, report.code, report.message,
+                    where.end.line, where.end.column + 1, layer, _line(lines, line),
+                )
+            )
+    if "FAP002" in codes:
+        findings.extend(_unused_noqa(display, layer, suppressions, codes, lines))
+    return tuple(sorted(findings))
+
+
+def _unused_noqa(
+    display: str, layer: str, suppressions: Suppressions, codes: frozenset[str], lines: list[str]
+) -> Iterable[Finding]:
+    for comment in suppressions.by_line.values():
+        if comment.codes is None:
+            continue
+        unused = [c for c in comment.codes if c in codes and c not in comment.used and c != "FAP002"]
+        if unused and not suppressions.suppresses("FAP002", comment.line):
+            yield Finding(
+                display, comment.line, comment.col, "FAP002",
+                f"Unused `noqa` directive (unused: {', '.join(unused)})",
+                comment.line, comment.end_col, layer, _line(lines, comment.line),
+            )
+
+
+def _failed(display: str, layer: str, message: str, line: int, col: int, codes: frozenset[str]) -> FileResult:
+    if "FAP001" not in codes:
+        return FileResult(display, layer)
+    finding = Finding(display, max(line, 1), max(col, 1), "FAP001", message, max(line, 1), max(col, 1) + 1, layer)
+    return FileResult(display, layer, (finding,))
+
+
+def _line(lines: list[str], line: int) -> str:
+    return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+def _first_line(message: str) -> str:
+    return message.strip().splitlines()[0] if message.strip() else "invalid syntax"
+
+
+_LINE_END = re.compile(rb"\r\n|\r|\n")
+
+
+def _decode_position(source: bytes, error: Exception) -> tuple[int, int]:
+    if isinstance(error, UnicodeDecodeError):
+        before = source[: error.start]
+        line = len(_LINE_END.findall(before)) + 1
+        last_break = max(before.rfind(b"\n"), before.rfind(b"\r"))
+        return line, error.start - last_break
+    return 1, 1
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    files: tuple[FileResult, ...]
+    errors: tuple[str, ...] = ()
+
+    @property
+    def findings(self) -> list[Finding]:
+        return sorted(finding for result in self.files for finding in result.findings)
+
+
+def run(targets: Sequence[tuple[Path, str]], config: Config, stdin: tuple[bytes, Path, str] | None = None) -> RunResult:
+    """Check files given as (path, display path); `stdin` is (source, path for the layer, display path)."""
+    checker = Checker(config)
+    results = [checker.check_path(path, display) for path, display in targets]
+    if stdin is not None:
+        results.append(checker.check_source(*stdin))
+    return RunResult(tuple(sorted(results, key=lambda r: r.path)))

@@ -1,0 +1,52 @@
+"""Value types shared by the engine, the reporters and the public API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace source from (line, col) to (end_line, end_col), 1-based, end exclusive."""
+
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    description: str
+    edits: tuple[Edit, ...]
+    safe: bool = True
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Finding:
+    """One reported problem. Lines and columns are 1-based; the end is exclusive."""
+
+    path: str
+    line: int
+    col: int
+    code: str
+    message: str
+    end_line: int
+    end_col: int
+    layer: str = "unmapped"
+    source_line: str = field(default="", compare=False)
+    fix: Fix | None = field(default=None, compare=False)
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.col, self.code)
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """Everything one file contributes to a run; picklable, holds no CST node."""
+
+    path: str
+    layer: str
+    findings: tuple[Finding, ...] = ()

@@ -1,0 +1,116 @@
+"""Map a file path to its architectural layer. Pure: no parsing, no I/O."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import pathspec
+
+from fapcheck.catalog import DEPENDENCY, LAYERS, MODEL, REPOSITORY, ROUTE, SCHEMA, SERVICE, UNMAPPED
+
+# Directory names of the zero-configuration preset (SPEC §1).
+PRESET_DIRECTORIES: Mapping[str, tuple[str, ...]] = {
+    ROUTE: ("routes", "routers", "router", "api", "endpoints", "views", "controllers", "controller", "handlers"),
+    SERVICE: ("services", "service", "usecases", "use_cases"),
+    REPOSITORY: ("repositories", "repository", "repos", "repo", "crud", "dao", "dal"),
+    SCHEMA: ("schemas", "schema", "dto"),
+    MODEL: ("models", "model", "entities", "orm"),
+    DEPENDENCY: ("deps", "dependencies"),
+}
+
+# File-stem words: the directory words plus the singular forms people use for files.
+PRESET_FILE_WORDS: Mapping[str, tuple[str, ...]] = {
+    **PRESET_DIRECTORIES,
+    ROUTE: (*PRESET_DIRECTORIES[ROUTE], "route", "endpoint", "view"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LayerDecision:
+    layer: str
+    pattern: str  # what decided it, for `fapcheck layers`
+
+    @property
+    def mapped(self) -> bool:
+        return self.layer != UNMAPPED
+
+
+UNMAPPED_DECISION = LayerDecision(UNMAPPED, "")
+
+
+def compile_pattern(pattern: str) -> pathspec.PathSpec:
+    """Compile one gitignore-style pattern; raises ValueError when it is invalid."""
+    try:
+        return pathspec.GitIgnoreSpec.from_lines([pattern])
+    except Exception as error:  # pathspec raises its own error types
+        raise ValueError(str(error)) from None
+
+
+def relative_posix(path: Path, root: Path) -> str:
+    """The path as a posix string relative to root, else to the cwd, else without its anchor."""
+    absolute = Path(os.path.abspath(path))
+    for base in (root, Path.cwd()):
+        try:
+            return absolute.relative_to(os.path.abspath(base)).as_posix()
+        except ValueError:
+            continue
+    return PurePosixPath(*absolute.parts[1:]).as_posix()
+
+
+class LayerMap:
+    """Decides the layer of a path from user patterns first, then the preset.
+
+    User patterns for a layer replace the preset words of that layer; `extend`
+    patterns add to them. Among user patterns the longest matching one wins;
+    in the preset, the innermost matching path part wins.
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        replace: Mapping[str, Sequence[str]] | None = None,
+        extend: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
+        self.root = root
+        replace = replace or {}
+        extend = extend or {}
+        self._user: list[tuple[str, str, pathspec.PathSpec]] = [
+            (layer, pattern, compile_pattern(pattern))
+            for layer in LAYERS
+            for pattern in (*replace.get(layer, ()), *extend.get(layer, ()))
+        ]
+        self._dir_words = {
+            word: layer for layer, words in PRESET_DIRECTORIES.items() if layer not in replace for word in words
+        }
+        self._file_words = {
+            word: layer for layer, words in PRESET_FILE_WORDS.items() if layer not in replace for word in words
+        }
+
+    def layer_for(self, path: Path | str) -> LayerDecision:
+        rel = relative_posix(Path(path), self.root)
+        return self.layer_for_relative(rel)
+
+    def layer_for_relative(self, rel: str) -> LayerDecision:
+        best: tuple[int, str, str] | None = None
+        for layer, pattern, spec in self._user:
+            if spec.match_file(rel) and (best is None or len(pattern) > best[0]):
+                best = (len(pattern), layer, pattern)
+        if best is not None:
+            return LayerDecision(best[1], best[2])
+        return self._preset(rel)
+
+    def _preset(self, rel: str) -> LayerDecision:
+        parts = rel.split("/")
+        stem = parts[-1].rsplit(".", 1)[0]
+        for word in (stem, *reversed(stem.split("_"))):
+            layer = self._file_words.get(word)
+            if layer is not None:
+                return LayerDecision(layer, f"preset: file name '{word}'")
+        for part in reversed(parts[:-1]):
+            layer = self._dir_words.get(part)
+            if layer is not None:
+                return LayerDecision(layer, f"preset: {part}/")
+        return UNMAPPED_DECISION

@@ -1,0 +1,46 @@
+"""FAP101 route-imports-repository."""
+
+from __future__ import annotations
+
+from fapcheck.catalog import REPOSITORY
+from fapcheck.engine.context import ImportedName
+from fapcheck.rules._layer_imports import ImportRule
+
+
+class RouteImportsRepository(ImportRule):
+    """Flags a route module that imports a repository module.
+
+    ## What it does
+    Reports an import in a file of the route layer whose target is a module of
+    the project that maps to the repository layer (relative imports included).
+    Imports under `if TYPE_CHECKING:` are not reported: they create no
+    dependency at run time.
+
+    ## Why is this bad?
+    The layered design is `Route -> Service -> Repository`. A route that talks
+    to a repository skips the service, so business rules end up in handlers and
+    cannot be reused or tested without HTTP.
+
+    ## Example
+    ```python
+    # app/api/routes/users.py
+    from app.repositories.users import UserRepository
+    ```
+
+    ## Use instead
+    ```python
+    # app/api/routes/users.py
+    from app.services.users import UserService
+    ```
+
+    ## Fix safety
+    No automatic fix: move the calls into a service.
+    """
+
+    code = "FAP101"
+    message = "route module imports repository module '{target}': call it through a service"
+
+    def check_import(self, item: ImportedName) -> None:
+        location = self.locate(item)
+        if location is not None and location.layer.layer == REPOSITORY:
+            self.report(item.node, target=location.name)

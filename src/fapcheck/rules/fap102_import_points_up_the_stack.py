@@ -1,0 +1,60 @@
+"""FAP102 import-points-up-the-stack."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from fapcheck.catalog import MODEL, REPOSITORY, ROUTE, SCHEMA, SERVICE
+from fapcheck.engine.context import ImportedName
+from fapcheck.rules._layer_imports import ImportRule
+
+# For each layer, the layers above it that it must not import.
+FORBIDDEN: Mapping[str, frozenset[str]] = {
+    REPOSITORY: frozenset({SERVICE, ROUTE}),
+    SERVICE: frozenset({ROUTE}),
+    SCHEMA: frozenset({SERVICE, REPOSITORY, ROUTE}),
+    MODEL: frozenset({SERVICE, REPOSITORY, ROUTE}),
+}
+
+
+class ImportPointsUpTheStack(ImportRule):
+    """Flags an import from a lower layer to a higher one.
+
+    ## What it does
+    Reports an import whose target module belongs to a layer above the
+    importing one: a repository importing a service or route, a service
+    importing a route, a schema or model importing a service, repository or
+    route. Imports under `if TYPE_CHECKING:` are not reported.
+
+    ## Why is this bad?
+    Dependencies must point down `Route -> Service -> Repository -> Database`.
+    An upward import creates a cycle in the design: the lower layer can no
+    longer be used or tested without the upper one, and import cycles follow.
+
+    ## Example
+    ```python
+    # app/repositories/orders.py
+    from app.services.pricing import apply_discount
+    ```
+
+    ## Use instead
+    ```python
+    # app/services/orders.py
+    from app.repositories.orders import OrderRepository
+    from app.services.pricing import apply_discount
+    ```
+
+    ## Fix safety
+    No automatic fix: move the shared code down, or invert the call.
+    """
+
+    code = "FAP102"
+    message = "{layer} module imports {target_layer} module '{target}': imports must point down the stack"
+
+    def check_import(self, item: ImportedName) -> None:
+        forbidden = FORBIDDEN.get(self.ctx.layer)
+        if forbidden is None:
+            return
+        location = self.locate(item)
+        if location is not None and location.layer.layer in forbidden:
+            self.report(item.node, layer=self.ctx.layer, target_layer=location.layer.layer, target=location.name)
