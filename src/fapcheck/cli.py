@@ -197,9 +197,9 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], stream: TextIO)
             table.add_row(*row)
         Console(file=stream, force_terminal=True, highlight=False).print(table)
         return
-    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)]
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=False)]
     for row in (header, *rows):
-        stream.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() + "\n")
+        stream.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)).rstrip() + "\n")
 
 
 @app.command("rules")

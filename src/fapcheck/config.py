@@ -73,7 +73,9 @@ class Config:
 
     def is_enabled(self, code: str) -> bool:
         """The most specific selector decides; on a tie, ignore wins (as in ruff)."""
-        best_select = max((_specificity(s) for s in (*self.select, *self.extend_select) if _covers(s, code)), default=-1)
+        best_select = max(
+            (_specificity(s) for s in (*self.select, *self.extend_select) if _covers(s, code)), default=-1
+        )
         best_ignore = max((_specificity(s) for s in self.ignore if _covers(s, code)), default=-1)
         return best_select >= 0 and best_select > best_ignore
 
@@ -91,8 +93,11 @@ class Config:
         ignore: Sequence[str] = (),
     ) -> Config:
         """Apply command-line selections: `--select` replaces the configured selection."""
-        problems = [p for option, codes in (("--select", select or ()), ("--extend-select", extend_select),
-                                            ("--ignore", ignore)) for p in _check_selectors(option, codes)]
+        problems = [
+            p
+            for option, codes in (("--select", select or ()), ("--extend-select", extend_select), ("--ignore", ignore))
+            for p in _check_selectors(option, codes)
+        ]
         if problems:
             raise ConfigError(problems)
         if select is not None:
@@ -109,7 +114,7 @@ def _specificity(selector: str) -> int:
 
 
 def is_known_selector(selector: str) -> bool:
-    return selector == "ALL" or any(code.startswith(selector) for code in BY_CODE) and selector.startswith("FAP")
+    return selector == "ALL" or (any(code.startswith(selector) for code in BY_CODE) and selector.startswith("FAP"))
 
 
 def _check_selectors(where: str, selectors: Iterable[str]) -> list[str]:
@@ -144,7 +149,8 @@ def find_pyproject(start: Path) -> tuple[Path, dict[str, Any]] | None:
 def read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as handle:
-            return tomllib.load(handle)
+            data: dict[str, Any] = tomllib.load(handle)
+            return data
     except tomllib.TOMLDecodeError as error:
         raise ConfigError([f"{path}: not valid TOML: {error}"]) from None
     except OSError as error:
@@ -196,9 +202,7 @@ _TOP: Mapping[str, tuple[Checker, str]] = {
     "depends": (lambda v: isinstance(v, dict), "a table"),
 }
 _LAYER_KEYS: Mapping[str, tuple[Checker, str]] = {
-    key: (_is_str_list, "a list of gitignore-style patterns")
-    for layer in LAYERS
-    for key in (layer, f"extend-{layer}")
+    key: (_is_str_list, "a list of gitignore-style patterns") for layer in LAYERS for key in (layer, f"extend-{layer}")
 }
 _BLOCKING: Mapping[str, tuple[Checker, str]] = {
     "extend-calls": (_is_str_list, "a list of qualified names"),
@@ -268,7 +272,9 @@ def parse_table(table: Any, path: Path) -> Config:
         respect_gitignore=table.get("respect-gitignore", True),
         per_file_ignores=tuple((pattern, tuple(codes)) for pattern, codes in per_file.items()),
         layers=tuple((key, tuple(v)) for key, v in layers.items() if not key.startswith("extend-")),
-        extend_layers=tuple((key[len("extend-"):], tuple(v)) for key, v in layers.items() if key.startswith("extend-")),
+        extend_layers=tuple(
+            (key[len("extend-") :], tuple(v)) for key, v in layers.items() if key.startswith("extend-")
+        ),
         extend_calls=tuple(blocking.get("extend-calls", ())),
         allow_calls=tuple(blocking.get("allow-calls", ())),
         allow_own_session=tuple(depends.get("allow-own-session", ())),

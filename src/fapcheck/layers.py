@@ -41,7 +41,7 @@ class LayerDecision:
 UNMAPPED_DECISION = LayerDecision(UNMAPPED, "")
 
 
-def compile_pattern(pattern: str) -> pathspec.PathSpec:
+def compile_pattern(pattern: str) -> pathspec.GitIgnoreSpec:
     """Compile one gitignore-style pattern; raises ValueError when it is invalid."""
     try:
         return pathspec.GitIgnoreSpec.from_lines([pattern])
@@ -77,7 +77,7 @@ class LayerMap:
         self.root = root
         replace = replace or {}
         extend = extend or {}
-        self._user: list[tuple[str, str, pathspec.PathSpec]] = [
+        self._user: list[tuple[str, str, pathspec.GitIgnoreSpec]] = [
             (layer, pattern, compile_pattern(pattern))
             for layer in LAYERS
             for pattern in (*replace.get(layer, ()), *extend.get(layer, ()))

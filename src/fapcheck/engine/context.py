@@ -389,7 +389,7 @@ class FileContext:
     def imports_of(self, node: cst.Import | cst.ImportFrom) -> list[ImportedName]:
         """The names the given import statement brought in (the tracker has just seen it)."""
         wanted = {id(alias) for alias in node.names} if not isinstance(node.names, cst.ImportStar) else {id(node)}
-        return [item for item in self.imports[-len(wanted):] if id(item.node) in wanted]
+        return [item for item in self.imports[-len(wanted) :] if id(item.node) in wanted]
 
     def _enter_import(self, node: cst.Import) -> None:
         for alias in node.names:
@@ -465,13 +465,21 @@ class FileContext:
 
     def _enter_if(self, node: cst.If) -> None:
         test = node.test
-        if self.qualified_name(test) in TYPE_CHECKING_NAMES or (isinstance(test, cst.Name) and test.value == "TYPE_CHECKING"):
+        if self.qualified_name(test) in TYPE_CHECKING_NAMES or (
+            isinstance(test, cst.Name) and test.value == "TYPE_CHECKING"
+        ):
             self._type_checking_blocks.add(id(node.body))
 
 
 DEPENDS_FUNCTIONS = frozenset(
-    {"fastapi.Depends", "fastapi.Security", "fastapi.params.Depends", "fastapi.params.Security",
-     "fastapi.param_functions.Depends", "fastapi.param_functions.Security"}
+    {
+        "fastapi.Depends",
+        "fastapi.Security",
+        "fastapi.params.Depends",
+        "fastapi.params.Security",
+        "fastapi.param_functions.Depends",
+        "fastapi.param_functions.Security",
+    }
 )
 _TYPE_ALIAS = frozenset({"typing.TypeAlias", "typing_extensions.TypeAlias"})
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import re
+import tokenize
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -108,13 +110,18 @@ class Checker:
         if not rule_codes and "FAP001" not in codes:
             return FileResult(display, layer)
         try:
-            module = cst.parse_module(source)
-        except cst.ParserSyntaxError as error:
-            message = f"SyntaxError: {_first_line(error.message)}"
-            return _failed(display, layer, message, error.raw_line, error.raw_column + 1, codes)
-        except (UnicodeDecodeError, LookupError) as error:
+            encoding = _encoding(source)
+            text = source.decode(encoding)
+        except (SyntaxError, LookupError) as error:
+            return _failed(display, layer, f"cannot decode file: {error}", 1, 1, codes)
+        except UnicodeDecodeError as error:
             line, col = _decode_position(source, error)
-            return _failed(display, layer, f"cannot decode file: {error}", line, col, codes)
+            message = f"cannot decode file: invalid {error.encoding} byte 0x{source[error.start]:02x}"
+            return _failed(display, layer, message, line, col, codes)
+        try:
+            module = cst.parse_module(text, cst.PartialParserConfig(encoding=encoding))
+        except cst.ParserSyntaxError as error:
+            return _syntax_error(display, layer, source, error, codes)
         except Exception as error:  # the native parser reports some inputs (NUL bytes) as other errors
             return _failed(display, layer, f"cannot parse file: {_first_line(str(error))}", 1, 1, codes)
 
@@ -123,9 +130,6 @@ class Checker:
         reports: list[Report] = []
         rules = [rule_class(code)(ctx, self.config, reports) for code in rule_codes]
         module.visit(_Dispatcher(ctx, rules))
-        text = source.decode(module.encoding, errors="replace")
-        if text.startswith("\ufeff"):
-            text = text[1:]
         return FileResult(display, layer, _findings(display, layer, module, text, reports, codes))
 
 
@@ -146,8 +150,15 @@ def _findings(
                 continue
             findings.append(
                 Finding(
-                    display, line, where.start.column + 1, report.code, report.message,
-                    where.end.line, where.end.column + 1, layer, _line(lines, line),
+                    display,
+                    line,
+                    where.start.column + 1,
+                    report.code,
+                    report.message,
+                    where.end.line,
+                    where.end.column + 1,
+                    layer,
+                    _line(lines, line),
                 )
             )
     if "FAP002" in codes:
@@ -164,9 +175,15 @@ def _unused_noqa(
         unused = [c for c in comment.codes if c in codes and c not in comment.used and c != "FAP002"]
         if unused and not suppressions.suppresses("FAP002", comment.line):
             yield Finding(
-                display, comment.line, comment.col, "FAP002",
+                display,
+                comment.line,
+                comment.col,
+                "FAP002",
                 f"Unused `noqa` directive (unused: {', '.join(unused)})",
-                comment.line, comment.end_col, layer, _line(lines, comment.line),
+                comment.line,
+                comment.end_col,
+                layer,
+                _line(lines, comment.line),
             )
 
 
@@ -175,6 +192,22 @@ def _failed(display: str, layer: str, message: str, line: int, col: int, codes: 
         return FileResult(display, layer)
     finding = Finding(display, max(line, 1), max(col, 1), "FAP001", message, max(line, 1), max(col, 1) + 1, layer)
     return FileResult(display, layer, (finding,))
+
+
+def _syntax_error(
+    display: str, layer: str, source: bytes, error: cst.ParserSyntaxError, codes: frozenset[str]
+) -> FileResult:
+    """Prefer CPython's position and wording, which are more precise; only paid for broken files."""
+    try:
+        compile(source, display, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as python_error:
+        if python_error.lineno:
+            message = f"SyntaxError: {python_error.msg}"
+            return _failed(display, layer, message, python_error.lineno, python_error.offset or 1, codes)
+    except (ValueError, UnicodeError):
+        pass
+    message = f"SyntaxError: {_first_line(error.message)}"
+    return _failed(display, layer, message, error.raw_line, error.raw_column + 1, codes)
 
 
 def _line(lines: list[str], line: int) -> str:
@@ -188,13 +221,23 @@ def _first_line(message: str) -> str:
 _LINE_END = re.compile(rb"\r\n|\r|\n")
 
 
-def _decode_position(source: bytes, error: Exception) -> tuple[int, int]:
-    if isinstance(error, UnicodeDecodeError):
-        before = source[: error.start]
-        line = len(_LINE_END.findall(before)) + 1
-        last_break = max(before.rfind(b"\n"), before.rfind(b"\r"))
-        return line, error.start - last_break
-    return 1, 1
+def _encoding(source: bytes) -> str:
+    """The PEP 263 / BOM encoding, as CPython would read the file."""
+    lines = iter(source.splitlines(keepends=True)[:2])
+    try:
+        encoding, _ = tokenize.detect_encoding(lambda: next(lines, b""))
+    except SyntaxError as error:
+        if "unknown encoding" in str(error) or "encoding problem" in str(error):
+            raise
+        return "utf-8"  # undecodable bytes in the first lines: let decoding say where
+    return encoding
+
+
+def _decode_position(source: bytes, error: UnicodeDecodeError) -> tuple[int, int]:
+    before = source[: error.start]
+    line = len(_LINE_END.findall(before)) + 1
+    last_break = max(before.rfind(b"\n"), before.rfind(b"\r"))
+    return line, error.start - last_break
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ class NoqaComment:
     line: int
     col: int  # 1-based column of '#'
     end_col: int
-    codes: tuple[str, ...] | None  # None: a bare `# noqa`
+    codes: tuple[str, ...] | None  # None when the comment names no codes
     used: set[str] = field(default_factory=set)
 
 
@@ -51,8 +51,14 @@ def read_suppressions(text: str) -> Suppressions:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
             if token.type == tokenize.COMMENT:
                 _read_comment(token, saw_code, suppressions)
-            elif token.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.ENCODING, tokenize.INDENT,
-                                    tokenize.DEDENT, tokenize.ENDMARKER):
+            elif token.type not in (
+                tokenize.NL,
+                tokenize.NEWLINE,
+                tokenize.ENCODING,
+                tokenize.INDENT,
+                tokenize.DEDENT,
+                tokenize.ENDMARKER,
+            ):
                 saw_code = True
     except (tokenize.TokenError, SyntaxError):
         pass  # the parser already accepted the file; keep what was read

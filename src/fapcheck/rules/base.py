@@ -48,8 +48,14 @@ class Rule(cst.BatchableCSTVisitor):
         self.config = config
         self._sink = sink
 
-    def report(self, node: cst.CSTNode, fix: FixBuilder | None = None, fix_safe: bool = True,
-               fix_description: str = "", **fields: object) -> None:
+    def report(
+        self,
+        node: cst.CSTNode,
+        fix: FixBuilder | None = None,
+        fix_safe: bool = True,
+        fix_description: str = "",
+        **fields: object,
+    ) -> None:
         message = self.message.format(**fields) if fields else self.message
         self._sink.append(Report(node, self.code, message, fix, fix_safe, fix_description))
 

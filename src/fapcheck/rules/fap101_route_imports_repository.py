@@ -23,12 +23,18 @@ class RouteImportsRepository(ImportRule):
 
     ## Example
     ```python
+    # app/repositories/users.py
+    class UserRepository: ...
+
     # app/api/routes/users.py
     from app.repositories.users import UserRepository
     ```
 
     ## Use instead
     ```python
+    # app/services/users.py
+    class UserService: ...
+
     # app/api/routes/users.py
     from app.services.users import UserService
     ```

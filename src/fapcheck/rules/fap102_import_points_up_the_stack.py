@@ -33,15 +33,20 @@ class ImportPointsUpTheStack(ImportRule):
 
     ## Example
     ```python
+    # app/services/pricing.py
+    def apply_discount(amount: float) -> float: ...
+
     # app/repositories/orders.py
     from app.services.pricing import apply_discount
     ```
 
     ## Use instead
     ```python
+    # app/repositories/orders.py
+    class OrderRepository: ...
+
     # app/services/orders.py
     from app.repositories.orders import OrderRepository
-    from app.services.pricing import apply_discount
     ```
 
     ## Fix safety

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fapcheck.layers import LayerMap
+
+PRESET = LayerMap(Path("/project"))
+
+
+@pytest.mark.parametrize(
+    ("path", "layer"),
+    [
+        # full-stack style
+        ("backend/app/api/routes/users.py", "route"),
+        ("backend/app/api/routes/__init__.py", "route"),
+        ("backend/app/api/deps.py", "dependency"),
+        ("backend/app/api/main.py", "route"),
+        ("backend/app/crud.py", "repository"),
+        ("backend/app/models.py", "model"),
+        ("backend/app/core/db.py", "unmapped"),
+        ("backend/app/main.py", "unmapped"),
+        # per-module style
+        ("src/orders/service.py", "service"),
+        ("src/orders/endpoints.py", "route"),
+        ("src/orders/views.py", "route"),
+        ("src/orders/router.py", "route"),
+        ("src/orders/schemas.py", "schema"),
+        ("src/orders/models.py", "model"),
+        ("src/orders/dependencies.py", "dependency"),
+        ("src/orders/constants.py", "unmapped"),
+        # directory style
+        ("app/services/billing.py", "service"),
+        ("app/repositories/billing.py", "repository"),
+        ("app/repos/billing.py", "repository"),
+        ("app/dao/billing.py", "repository"),
+        ("app/schemas/billing.py", "schema"),
+        ("app/dto/billing.py", "schema"),
+        ("app/entities/billing.py", "model"),
+        ("app/use_cases/pay.py", "service"),
+        ("app/controllers/billing.py", "route"),
+        # file-name words, innermost wins
+        ("app/services/user_repo.py", "repository"),
+        ("app/api/user_service.py", "service"),
+        ("app/crud_user.py", "repository"),
+        ("app/use_cases.py", "service"),
+        ("app/api/v1/endpoints/items.py", "route"),
+        # words inside other words do not count
+        ("app/servicesx/a.py", "unmapped"),
+        ("app/modelling.py", "unmapped"),
+    ],
+)
+def test_preset(path: str, layer: str) -> None:
+    assert PRESET.layer_for_relative(path).layer == layer
+
+
+def test_decision_names_the_pattern() -> None:
+    assert PRESET.layer_for_relative("app/services/billing.py").pattern == "preset: services/"
+    assert PRESET.layer_for_relative("app/user_service.py").pattern == "preset: file name 'service'"
+    assert PRESET.layer_for_relative("app/main.py").pattern == ""
+
+
+def test_user_patterns_replace_the_preset_for_their_layer() -> None:
+    layers = LayerMap(Path("/p"), replace={"service": ["app/domain/**"]})
+    assert layers.layer_for_relative("app/domain/billing.py").layer == "service"
+    assert layers.layer_for_relative("app/domain/billing.py").pattern == "app/domain/**"
+    # the preset for services is replaced ...
+    assert layers.layer_for_relative("app/services/billing.py").layer == "unmapped"
+    # ... but the other layers keep theirs
+    assert layers.layer_for_relative("app/repositories/billing.py").layer == "repository"
+
+
+def test_extend_patterns_keep_the_preset() -> None:
+    layers = LayerMap(Path("/p"), extend={"service": ["app/domain/**"]})
+    assert layers.layer_for_relative("app/domain/billing.py").layer == "service"
+    assert layers.layer_for_relative("app/services/billing.py").layer == "service"
+
+
+def test_longest_user_pattern_wins() -> None:
+    layers = LayerMap(Path("/p"), replace={"route": ["app/**"], "schema": ["app/api/schemas/**"]})
+    assert layers.layer_for_relative("app/api/schemas/user.py").layer == "schema"
+    assert layers.layer_for_relative("app/api/user.py").layer == "route"
+
+
+def test_paths_are_relative_to_the_root(tmp_path: Path) -> None:
+    # a project that lives under a directory called "api" is not all routes
+    root = tmp_path / "api" / "project"
+    layers = LayerMap(root)
+    assert layers.layer_for(root / "app" / "core.py").layer == "unmapped"
+    assert layers.layer_for(root / "app" / "services" / "x.py").layer == "service"
