@@ -46,6 +46,14 @@ PRESET = LayerMap(Path("/project"))
         ("app/crud_user.py", "repository"),
         ("app/use_cases.py", "service"),
         ("app/api/v1/endpoints/items.py", "route"),
+        # tests and migrations are not layers
+        ("backend/tests/api/routes/test_login.py", "unmapped"),
+        ("app/services/tests/helpers.py", "unmapped"),
+        ("tests/routes/helpers.py", "unmapped"),
+        ("app/routes/test_users.py", "unmapped"),
+        ("app/routes/conftest.py", "unmapped"),
+        ("backend/app/alembic/versions/e2412789c190_initialize_models.py", "unmapped"),
+        ("migrations/versions/0001_models.py", "unmapped"),
         # words inside other words do not count
         ("app/servicesx/a.py", "unmapped"),
         ("app/modelling.py", "unmapped"),
@@ -59,6 +67,7 @@ def test_decision_names_the_pattern() -> None:
     assert PRESET.layer_for_relative("app/services/billing.py").pattern == "preset: services/"
     assert PRESET.layer_for_relative("app/user_service.py").pattern == "preset: file name 'service'"
     assert PRESET.layer_for_relative("app/main.py").pattern == ""
+    assert PRESET.layer_for_relative("tests/routes/x.py").pattern == "preset: tests/ (not a layer)"
 
 
 def test_user_patterns_replace_the_preset_for_their_layer() -> None:

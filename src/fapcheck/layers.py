@@ -28,6 +28,15 @@ PRESET_FILE_WORDS: Mapping[str, tuple[str, ...]] = {
 }
 
 
+# Code outside the application's layers: tests and generated migrations. Any such
+# directory in the path, or a test file name, leaves the file unmapped.
+NEUTRAL_DIRECTORIES = frozenset({"tests", "test", "testing", "migrations", "alembic"})
+
+
+def _is_test_file(stem: str) -> bool:
+    return stem == "conftest" or stem.startswith("test_") or stem.endswith("_test")
+
+
 @dataclass(frozen=True, slots=True)
 class LayerDecision:
     layer: str
@@ -105,6 +114,11 @@ class LayerMap:
     def _preset(self, rel: str) -> LayerDecision:
         parts = rel.split("/")
         stem = parts[-1].rsplit(".", 1)[0]
+        neutral = next((part for part in parts[:-1] if part in NEUTRAL_DIRECTORIES), None)
+        if neutral is not None:
+            return LayerDecision(UNMAPPED, f"preset: {neutral}/ (not a layer)")
+        if _is_test_file(stem):
+            return LayerDecision(UNMAPPED, "preset: test file (not a layer)")
         for word in (stem, *reversed(stem.split("_"))):
             layer = self._file_words.get(word)
             if layer is not None:
