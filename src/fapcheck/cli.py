@@ -13,6 +13,7 @@ import typer
 from typer.core import TyperGroup
 
 from fapcheck import __version__
+from fapcheck.baseline import BaselineError
 from fapcheck.catalog import BY_CODE, CATALOG
 from fapcheck.config import Config, ConfigError, load_config
 
@@ -60,6 +61,8 @@ def _guard(action: Callable[[], T]) -> T:
         return action()
     except ConfigError as error:
         _fail(error.problems)
+    except BaselineError as error:
+        _fail([str(error)])
     except (typer.Exit, KeyboardInterrupt):
         raise
     except Exception as error:  # an internal error must never show a traceback to users
@@ -122,6 +125,12 @@ def check(
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when there are findings.")] = False,
     statistics: Annotated[bool, typer.Option("--statistics", help="Show counts per rule instead.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print findings only, no summary.")] = False,
+    baseline: Annotated[
+        Path | None, typer.Option("--baseline", help="Report only findings that are not in this baseline file.")
+    ] = None,
+    write_baseline_file: Annotated[
+        Path | None, typer.Option("--write-baseline", help="Record today's findings in this file and exit 0.")
+    ] = None,
 ) -> None:
     """Check files and directories (the default command)."""
     from fapcheck.engine.files import discover, display_path
@@ -140,7 +149,24 @@ def check(
         discovery = discover(targets, config)
         result = run([(path, display_path(path)) for path in discovery.files], config, stdin)
         findings = result.findings
+        if write_baseline_file is not None:
+            from fapcheck.baseline import write_baseline
+
+            count = write_baseline(write_baseline_file, findings, config.root)
+            typer.echo(f"Wrote {count} finding{'s' if count != 1 else ''} to the baseline {write_baseline_file}.")
+            return EXIT_CLEAN
+        stale: list[tuple[tuple[str, str, str], int]] = []
+        if baseline is not None:
+            from fapcheck.baseline import apply_baseline, read_baseline
+
+            applied = apply_baseline(findings, read_baseline(baseline), config.root)
+            findings, stale = applied.new, applied.stale
         _write_report(findings, output_format, output_file, statistics, quiet)
+        if statistics and stale:
+            total = sum(count for _, count in stale)
+            typer.echo(f"\n{total} baseline entr{'ies are' if total != 1 else 'y is'} stale (fixed since):")
+            for (path, code, _), count in stale:
+                typer.echo(f"  {path}: {code}" + (f" x{count}" if count > 1 else ""))
         for problem in (*discovery.errors, *result.errors):
             sys.stderr.write(f"error: {problem}\n")
         if discovery.errors or result.errors:
