@@ -125,6 +125,11 @@ def check(
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when there are findings.")] = False,
     statistics: Annotated[bool, typer.Option("--statistics", help="Show counts per rule instead.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print findings only, no summary.")] = False,
+    fix: Annotated[bool, typer.Option("--fix", help="Apply the safe fixes in place.")] = False,
+    unsafe_fixes: Annotated[
+        bool, typer.Option("--unsafe-fixes", help="With --fix or --diff, apply unsafe fixes too.")
+    ] = (False),
+    diff: Annotated[bool, typer.Option("--diff", help="Print the fixes as a unified diff; write nothing.")] = False,
     baseline: Annotated[
         Path | None, typer.Option("--baseline", help="Report only findings that are not in this baseline file.")
     ] = None,
@@ -134,7 +139,7 @@ def check(
 ) -> None:
     """Check files and directories (the default command)."""
     from fapcheck.engine.files import discover, display_path
-    from fapcheck.engine.runner import run
+    from fapcheck.engine.runner import RunResult, run
 
     def execute() -> int:
         config = load_config(config_file, isolated).with_overrides(
@@ -147,7 +152,22 @@ def check(
             name = stdin_filename or "-"
             stdin = (sys.stdin.buffer.read(), Path(stdin_filename or "-"), name)
         discovery = discover(targets, config)
-        result = run([(path, display_path(path)) for path in discovery.files], config, stdin)
+        files = [(path, display_path(path)) for path in discovery.files]
+        fixed: int | None = None
+        if fix or diff:
+            from fapcheck.engine.fixes import fix_files
+
+            fix_run = fix_files(files, config, unsafe_fixes, write=not diff, stdin=stdin)
+            result = RunResult(fix_run.results, fix_run.errors)
+            if diff:
+                return _report_diff(fix_run.diffs, discovery.errors, fix_run.errors)
+            fixed = fix_run.fixed
+            for _, source in fix_run.fixed_sources:
+                sys.stdout.buffer.write(source)  # like ruff: fixed stdin goes to stdout
+            if fix_run.fixed_sources:
+                sys.stdout.flush()
+        else:
+            result = run(files, config, stdin)
         findings = result.findings
         if write_baseline_file is not None:
             from fapcheck.baseline import write_baseline
@@ -161,7 +181,16 @@ def check(
 
             applied = apply_baseline(findings, read_baseline(baseline), config.root)
             findings, stale = applied.new, applied.stale
-        _write_report(findings, output_format, output_file, statistics, quiet)
+        fixed_stdin = fixed is not None and stdin is not None  # stdout carries the fixed source
+        _write_report(
+            findings,
+            OutputFormat.concise if fixed_stdin else output_format,
+            output_file,
+            statistics,
+            quiet or fixed_stdin,
+            fixed,
+            sys.stderr if fixed_stdin else None,
+        )
         if statistics and stale:
             total = sum(count for _, count in stale)
             typer.echo(f"\n{total} baseline entr{'ies are' if total != 1 else 'y is'} stale (fixed since):")
@@ -178,10 +207,34 @@ def check(
     raise typer.Exit(_guard(execute))
 
 
+def _report_diff(diffs: Sequence[str], *errors: Sequence[str]) -> int:
+    for text in diffs:
+        sys.stdout.write(text)
+    count = len(diffs)
+    if count:
+        sys.stderr.write(f"Would fix {count} file{'s' if count != 1 else ''}.\n")
+    problems = [problem for group in errors for problem in group]
+    for problem in problems:
+        sys.stderr.write(f"error: {problem}\n")
+    if problems:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if diffs else EXIT_CLEAN
+
+
+HUMAN_FORMATS = frozenset({"full", "concise"})
+
+
 def _write_report(
-    findings: Sequence[Any], output_format: OutputFormat, output_file: Path | None, statistics: bool, quiet: bool
+    findings: Sequence[Any],
+    output_format: OutputFormat,
+    output_file: Path | None,
+    statistics: bool,
+    quiet: bool,
+    fixed: int | None = None,
+    to: TextIO | None = None,
 ) -> None:
     from fapcheck.report import reporter
+    from fapcheck.report.summary import summary_line
 
     stream: TextIO
     if output_file is not None:
@@ -190,12 +243,15 @@ def _write_report(
         except OSError as error:
             _fail([f"{output_file}: cannot write: {error.strerror or error}"])
     else:
-        stream = sys.stdout
+        stream = to or sys.stdout
     try:
         if statistics:
             _write_statistics(findings, stream)
         else:
-            reporter(output_format.value)(findings, stream, color=_use_color(stream), quiet=quiet)
+            color = _use_color(stream)
+            reporter(output_format.value)(findings, stream, color=color, quiet=quiet)
+            if output_format.value in HUMAN_FORMATS and not quiet:
+                stream.write(summary_line(findings, fixed) + "\n")
     finally:
         if output_file is not None:
             stream.close()

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from fapcheck.findings import Finding
-from fapcheck.report.summary import summary_line
 
 Segment = tuple[str, str]  # (text, rich style; "" for none)
 
@@ -17,6 +16,7 @@ def render(finding: Finding) -> list[list[Segment]]:
         (finding.path, "bold"),
         (f":{finding.line}:{finding.col}: ", ""),
         (finding.code, "bold red"),
+        (" [*]" if finding.fix is not None else "", "cyan"),
         (f" {finding.message}", ""),
     ]
     lines = [head]
@@ -38,8 +38,6 @@ def render(finding: Finding) -> list[list[Segment]]:
 
 def write(findings: Sequence[Finding], stream: TextIO, *, color: bool, quiet: bool) -> None:
     lines = [line for finding in findings for line in render(finding)]
-    if not quiet:
-        lines.append([(summary_line(findings), "bold" if findings else "green")])
     if not color:
         stream.write("".join("".join(text for text, _ in line) + "\n" for line in lines))
         return
