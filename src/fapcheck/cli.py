@@ -329,3 +329,35 @@ def layers_command(
         return EXIT_ERROR if discovery.errors else EXIT_CLEAN
 
     raise typer.Exit(_guard(execute))
+
+
+class GraphFormat(str, Enum):
+    mermaid = "mermaid"
+    dot = "dot"
+
+
+@app.command("graph")
+def graph_command(
+    paths: Annotated[list[str] | None, typer.Argument(help="Files or directories to include.")] = None,
+    graph_format: Annotated[GraphFormat, typer.Option("--format", help="Mermaid (default) or Graphviz DOT.")] = (
+        GraphFormat.mermaid
+    ),
+    modules: Annotated[bool, typer.Option("--modules", help="One node per module instead of per layer.")] = False,
+    config_file: Annotated[Path | None, typer.Option("--config", help="Read this pyproject.toml.")] = None,
+    isolated: Annotated[bool, typer.Option("--isolated", help="Ignore all configuration files.")] = False,
+) -> None:
+    """Print the import graph between layers; forbidden edges are red and name their rule."""
+    from fapcheck.engine.files import discover
+    from fapcheck.engine.graph import build_graph, to_dot, to_mermaid
+
+    def execute() -> int:
+        config = load_config(config_file, isolated)
+        discovery = discover(list(paths or ["."]), config)
+        graph = build_graph(discovery.files, config)
+        render = to_dot if graph_format is GraphFormat.dot else to_mermaid
+        sys.stdout.write(render(graph, modules))
+        for problem in discovery.errors:
+            sys.stderr.write(f"error: {problem}\n")
+        return EXIT_ERROR if discovery.errors else EXIT_CLEAN
+
+    raise typer.Exit(_guard(execute))
