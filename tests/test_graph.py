@@ -34,8 +34,9 @@ def test_forbidden_edges_are_red_and_named(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.chdir(REPO)
     output = runner.invoke(app, ["graph", "fixtures/demo"]).output.splitlines()
     edges = [line.strip() for line in output if "-->" in line]
-    red = [int(i) for i in output[-1].split()[1].split(",")]
-    assert output[-1].startswith("    linkStyle ")
+    (style,) = [line for line in output if line.startswith("    linkStyle ")]
+    red = [int(i) for i in style.split()[1].split(",")]
+
     assert sorted(edges[i] for i in red) == [
         'repository -->|"FAP102: 1"| service',
         'route -->|"FAP101: 1"| repository',

@@ -109,11 +109,10 @@ def to_mermaid(graph: ImportGraph, modules: bool = False) -> str:
             red.append(index)
     if red:
         lines.append(f"    linkStyle {','.join(map(str, red))} stroke:#d00,stroke-width:2px,color:#d00")
-    if modules:
-        for layer in _ordered_layers(set(layer_of.values())):
-            members = [_id(m) for m, lay in sorted(layer_of.items()) if lay == layer]
-            lines.append(f"    classDef {layer} fill:{_COLOURS.get(layer, '#eee')}")
-            lines.append(f"    class {','.join(members)} {layer}")
+    for layer in _ordered_layers(set(layer_of.values())):
+        members = [_id(m) for m, lay in sorted(layer_of.items()) if lay == layer]
+        lines.append(f"    classDef {layer} fill:{_COLOURS.get(layer, '#eeeeee')},stroke:#555")
+        lines.append(f"    class {','.join(members)} {layer}")
     return "\n".join(lines) + "\n"
 
 
