@@ -32,6 +32,21 @@ FAMILIES: dict[str, str] = {
 
 
 @dataclass(frozen=True, slots=True)
+class Trigger:
+    """A cheap pre-check: the rule can fire only in a file that meets one of these conditions.
+
+    The engine tests them before parsing and does not parse a file in which
+    no selected rule can fire. A trigger must never be narrower than the rule:
+    when in doubt, leave it out (`RuleSpec.trigger = None` means every file of
+    the rule's layers is parsed).
+    """
+
+    words: tuple[str, ...] = ()  # any of these substrings occurs in the source text
+    imports: tuple[str, ...] = ()  # the file imports one of these modules or a submodule of it
+    imports_layers: frozenset[str] = frozenset()  # the file imports a project module of one of these layers
+
+
+@dataclass(frozen=True, slots=True)
 class RuleSpec:
     code: str
     name: str
@@ -39,6 +54,7 @@ class RuleSpec:
     module: str
     layers: frozenset[str] = ALL_LAYERS
     fixable: bool = False
+    trigger: Trigger | None = None
 
     @property
     def family(self) -> str:
@@ -57,6 +73,7 @@ CATALOG: tuple[RuleSpec, ...] = (
         "A route module imports a repository module, skipping the service layer",
         "fap101_route_imports_repository",
         frozenset({ROUTE}),
+        trigger=Trigger(imports_layers=frozenset({REPOSITORY})),
     ),
     RuleSpec(
         "FAP102",
@@ -64,6 +81,7 @@ CATALOG: tuple[RuleSpec, ...] = (
         "An import from a lower layer to a higher one",
         "fap102_import_points_up_the_stack",
         frozenset({REPOSITORY, SERVICE, SCHEMA, MODEL}),
+        trigger=Trigger(imports_layers=frozenset({SERVICE, REPOSITORY, ROUTE})),
     ),
     RuleSpec(
         "FAP103",
@@ -71,6 +89,7 @@ CATALOG: tuple[RuleSpec, ...] = (
         "A service or repository imports fastapi or starlette",
         "fap103_web_framework_imported_below_routes",
         _LOWER,
+        trigger=Trigger(imports=("fastapi", "starlette")),
     ),
 )
 

@@ -136,10 +136,18 @@ def check(
     write_baseline_file: Annotated[
         Path | None, typer.Option("--write-baseline", help="Record today's findings in this file and exit 0.")
     ] = None,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help="Processes to check files with (default: one per core).")
+    ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")] = False,
+    cache_dir: Annotated[
+        Path | None, typer.Option("--cache-dir", help="Where to keep the result cache (default: .fapcheck_cache).")
+    ] = None,
 ) -> None:
     """Check files and directories (the default command)."""
+    from fapcheck.engine.batch import RunResult, run
+    from fapcheck.engine.cache import CACHE_DIR_NAME
     from fapcheck.engine.files import discover, display_path
-    from fapcheck.engine.runner import RunResult, run
 
     def execute() -> int:
         config = load_config(config_file, isolated).with_overrides(
@@ -167,7 +175,10 @@ def check(
             if fix_run.fixed_sources:
                 sys.stdout.flush()
         else:
-            result = run(files, config, stdin)
+            cache = None if no_cache else (cache_dir or Path(config.root) / CACHE_DIR_NAME)
+            result = run(files, config, stdin, jobs=jobs, cache_dir=cache)
+            for warning in result.warnings:
+                sys.stderr.write(f"warning: {warning}\n")
         findings = result.findings
         if write_baseline_file is not None:
             from fapcheck.baseline import write_baseline
