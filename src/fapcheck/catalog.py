@@ -43,7 +43,12 @@ class Trigger:
 
     words: tuple[str, ...] = ()  # any of these substrings occurs in the source text
     imports: tuple[str, ...] = ()  # the file imports one of these modules or a submodule of it
-    imports_layers: frozenset[str] = frozenset()  # the file imports a project module of one of these layers
+    # The file imports a project module of one of the given layers: (layer of the file or "*", layers).
+    imports_layers: tuple[tuple[str, frozenset[str]], ...] = ()
+
+    def watched_layers(self, layer: str) -> frozenset[str]:
+        """The layers of imported project modules that can make the rule fire in a file of `layer`."""
+        return frozenset(w for of, watched in self.imports_layers if of in ("*", layer) for w in watched)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +66,14 @@ class RuleSpec:
         return FAMILIES[self.code[3]]
 
 
+# For each layer, the layers above it that it must not import (FAP102).
+UPWARD_IMPORTS: dict[str, frozenset[str]] = {
+    REPOSITORY: frozenset({SERVICE, ROUTE}),
+    SERVICE: frozenset({ROUTE}),
+    SCHEMA: frozenset({SERVICE, REPOSITORY, ROUTE}),
+    MODEL: frozenset({SERVICE, REPOSITORY, ROUTE}),
+}
+
 _ROUTE_CODE = frozenset({ROUTE, UNMAPPED})  # unmapped: route handlers found by decorator
 _LOWER = frozenset({SERVICE, REPOSITORY})
 
@@ -73,7 +86,7 @@ CATALOG: tuple[RuleSpec, ...] = (
         "A route module imports a repository module, skipping the service layer",
         "fap101_route_imports_repository",
         frozenset({ROUTE}),
-        trigger=Trigger(imports_layers=frozenset({REPOSITORY})),
+        trigger=Trigger(imports_layers=(("*", frozenset({REPOSITORY})),)),
     ),
     RuleSpec(
         "FAP102",
@@ -81,7 +94,7 @@ CATALOG: tuple[RuleSpec, ...] = (
         "An import from a lower layer to a higher one",
         "fap102_import_points_up_the_stack",
         frozenset({REPOSITORY, SERVICE, SCHEMA, MODEL}),
-        trigger=Trigger(imports_layers=frozenset({SERVICE, REPOSITORY, ROUTE})),
+        trigger=Trigger(imports_layers=tuple(UPWARD_IMPORTS.items())),
     ),
     RuleSpec(
         "FAP103",

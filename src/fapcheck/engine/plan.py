@@ -95,7 +95,7 @@ class Planner:
         if tree is None:  # CPython rejects it: libcst decides, and every pending rule runs
             return Plan(layer, codes, tuple(code for code, _ in pending), text, encoding)
         imported = _ImportScan(self.index, path, tree) if pending and _IMPORT_WORD.search(text) else None
-        fire = tuple(code for code, trigger in pending if imported is not None and imported.meets(trigger))
+        fire = tuple(code for code, trigger in pending if imported is not None and imported.meets(trigger, layer))
         if fire:
             return Plan(layer, codes, fire, text, encoding)
         return Plan(layer, codes, (), text, encoding, self._unparsed(display, layer, text, codes))
@@ -145,15 +145,16 @@ class _ImportScan:
         if package is None and self.modules:
             index.module_name_for(path)  # sets the source root imports are resolved from
 
-    def meets(self, trigger: Trigger) -> bool:
+    def meets(self, trigger: Trigger, layer: str) -> bool:
+        layers = trigger.watched_layers(layer)
         for module, name in self.modules:
             if not module:
                 continue
             if any(module == watched or module.startswith(watched + ".") for watched in trigger.imports):
                 return True
-            if trigger.imports_layers:
+            if layers:
                 location = self.index.locate_import(module, name)
-                if location is not None and location.layer.layer in trigger.imports_layers:
+                if location is not None and location.layer.layer in layers:
                     return True
         return False
 
