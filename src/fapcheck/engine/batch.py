@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fapcheck.config import Config
-from fapcheck.engine.cache import Probes, ResultCache, digest_of, file_stat
-from fapcheck.engine.index import ProjectIndex
+from fapcheck.engine.cache import ResultCache, digest_of, file_stat
+from fapcheck.engine.index import ProjectIndex, Stamps
 from fapcheck.engine.plan import Planner
 from fapcheck.findings import FileResult, Finding
 
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 MIN_POOL_FILES = 16
 _CHUNK_MAX = 64
 
-Outcome = tuple[Path, str, FileResult, bytes | None, tuple[int, int] | None, Probes]
+Outcome = tuple[Path, str, FileResult, bytes | None, tuple[int, int] | None, Stamps]
 
 
 @dataclass(frozen=True, slots=True)

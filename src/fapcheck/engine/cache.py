@@ -3,10 +3,10 @@
 One pack file per (fapcheck build, Python version, configuration) under the
 cache directory maps each checked file to an entry: its display path, the
 BLAKE2 digest of its bytes, its (mtime, size) when they can be trusted, its
-`FileResult` (findings and any other per-file payload), and the disk probes its
-check made through the project index (another module's existence and layer).
-An entry is used when the file's bytes are unchanged (the stat shortcut skips
-reading them) and every probe still holds.
+`FileResult` (findings and any other per-file payload), and the stamps of the
+directories its check asked the project index about (another module's
+existence and layer). An entry is used when the file's bytes are unchanged
+(the stat shortcut skips reading them) and every stamp still holds.
 
 Writes go to a temporary file renamed over the pack, so readers never see a
 half-written pack; two runs sharing a directory may drop each other's new
@@ -27,13 +27,12 @@ import pickle
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from fapcheck import __version__
 from fapcheck.config import Config
-from fapcheck.engine.index import ProjectIndex
+from fapcheck.engine.index import ProjectIndex, Stamps, mtime_ns
 from fapcheck.findings import FileResult
 
 CACHE_DIR_NAME = ".fapcheck_cache"
@@ -41,16 +40,13 @@ _FORMAT = 1
 # A file modified this close to its check may change again within the same mtime tick: hash it next time.
 _RACY_NS = 2_000_000_000
 
-Probes = tuple[tuple[str, bool], ...]
 
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    display: str
-    digest: bytes
-    stat: tuple[int, int] | None  # (mtime_ns, size) when trusted
-    result: FileResult
-    probes: Probes
+# (display path, digest, trusted (mtime_ns, size) or None, result, directory stamps, pickled answers).
+# A plain tuple: a pack of thousands loads several times faster than with a class per entry. The
+# (directory, mtime) pairs are shared objects, stored once per pack; the answers behind them are only
+# unpickled when a directory changed.
+Entry = tuple[str, bytes, "tuple[int, int] | None", FileResult, "tuple[tuple[str, int | None], ...]", bytes]
+_ENTRY_SIZE = 6
 
 
 def digest_of(source: bytes) -> bytes:
@@ -81,7 +77,8 @@ def _build_fingerprint() -> str:
 
 def settings_key(config: Config) -> str:
     """Everything outside a file that decides its result: the build, Python, and the configuration."""
-    text = "\n".join((_build_fingerprint(), repr(config), ",".join(sorted(config.enabled_codes))))
+    src = os.path.isdir(os.path.join(config.root, "src"))  # a source root of every file
+    text = "\n".join((_build_fingerprint(), repr(config), ",".join(sorted(config.enabled_codes)), str(src)))
     return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
 
 
@@ -103,6 +100,8 @@ class ResultCache:
         self.entries = self._load()
         self.started_ns = time.time_ns()
         self.changed: dict[str, Entry] = {}
+        self._pairs: dict[tuple[str, int | None], tuple[str, int | None]] = {}
+        self._dirs: dict[tuple[str, int | None], bool] = {}
 
     def _load(self) -> dict[str, Entry]:
         try:
@@ -113,37 +112,49 @@ class ResultCache:
             loaded = _SafeUnpickler(io.BytesIO(data)).load()
         except Exception:  # corrupt or foreign: start afresh, the next save rewrites it
             return {}
-        if not isinstance(loaded, dict):
-            return {}
-        return {k: v for k, v in loaded.items() if isinstance(k, str) and isinstance(v, Entry)}
+        return loaded if isinstance(loaded, dict) else {}  # entries are checked when used
 
     def lookup(self, path: Path, display: str, index: ProjectIndex) -> FileResult | None:
-        """The stored result of an unchanged file whose probes still hold, else None."""
+        """The stored result of an unchanged file whose directory answers still hold, else None."""
         key = str(path)
         entry = self.entries.get(key)
-        if entry is None or entry.display != display:
+        if type(entry) is not tuple or len(entry) != _ENTRY_SIZE or entry[0] != display:
             return None
+        _, digest, known_stat, result, dirs, answers = entry
         stat = file_stat(path)
-        if stat is None:
+        if stat is None or not isinstance(result, FileResult):
             return None
-        if entry.stat != stat:
+        if known_stat != stat:
             try:
                 source = path.read_bytes()
             except OSError:
                 return None
-            if digest_of(source) != entry.digest:
+            if digest_of(source) != digest:
                 return None
             trusted = trusted_stat(stat, self.started_ns)
-            if trusted != entry.stat:
-                entry = self.changed[key] = dataclasses.replace(entry, stat=trusted)
-        if not index.still_holds(entry.probes):
-            return None
-        return entry.result
+            if trusted != known_stat:
+                self.changed[key] = (display, digest, trusted, result, dirs, answers)
+        if not self._unchanged(dirs):
+            stamps = _loads(answers)
+            if stamps is None or not index.still_holds(stamps):
+                return None
+        return result
+
+    def _unchanged(self, dirs: tuple[tuple[str, int | None], ...]) -> bool:
+        for pair in dirs:
+            same = self._dirs.get(pair)
+            if same is None:
+                same = self._dirs[pair] = pair[1] is not None and mtime_ns(pair[0]) == pair[1]
+            if not same:
+                return False
+        return True
 
     def store(
-        self, path: Path, display: str, digest: bytes, stat: tuple[int, int] | None, result: FileResult, probes: Probes
+        self, path: Path, display: str, digest: bytes, stat: tuple[int, int] | None, result: FileResult, probes: Stamps
     ) -> None:
-        self.changed[str(path)] = Entry(display, digest, trusted_stat(stat, self.started_ns), result, probes)
+        dirs = tuple(self._pairs.setdefault((d, stamp), (d, stamp)) for d, stamp, _ in probes)
+        answers = pickle.dumps(probes, protocol=pickle.HIGHEST_PROTOCOL)
+        self.changed[str(path)] = (display, digest, trusted_stat(stat, self.started_ns), result, dirs, answers)
 
     def save(self) -> str | None:
         """Write the pack if anything changed; a warning when the directory cannot be written."""
@@ -160,6 +171,14 @@ class ResultCache:
         except OSError as error:
             return f"cannot write the cache in {self.directory}: {error.strerror or error}; continuing without it"
         return None
+
+
+def _loads(answers: bytes) -> Stamps | None:
+    try:
+        loaded = _SafeUnpickler(io.BytesIO(answers)).load()
+    except Exception:
+        return None
+    return loaded if isinstance(loaded, tuple) else None
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

@@ -4,18 +4,21 @@ Module lookups go to the disk lazily (a few cached `stat` calls), so the index
 works the same when only some files are passed, as pre-commit does, and costs
 nothing for a run that never asks.
 
-Every answer about the disk can be recorded while one file is checked
-(`record`/`recorded`): the result cache stores these probes with the file's
-findings and replays them on a hit (`still_holds`), so a finding that depends
-on another module (its existence, its layer) is re-checked when that changes.
-Facts about other modules that later enter a file's result must be recorded
-the same way.
+What the disk answered can be recorded while one file is checked
+(`record`/`recorded`): per directory asked about, its modification time and
+the answers. The result cache stores them with the file's findings and checks
+them on a hit (`still_holds`): an unchanged directory mtime vouches for all its
+answers at the cost of one `stat` per run (creating, deleting or renaming an
+entry changes it); a changed one has its recorded answers asked again. So a
+finding that depends on another module (its existence, hence its layer) is
+re-checked when that changes. Facts about other modules that later enter a
+file's result must be recorded too.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,13 +36,21 @@ class ModuleLocation:
     layer: LayerDecision
 
 
+# A directory changed this recently may change again within the same mtime tick: never trust its stamp.
+_RACY_NS = 2_000_000_000
+# (directory, mtime_ns or 0 when absent or None when too recent to vouch, (("f" or "d" + name, answer), ...))
+Stamps = tuple[tuple[str, "int | None", tuple[tuple[str, bool], ...]], ...]
+
+
 class ProjectIndex:
     def __init__(self, root: Path, layer_map: LayerMap) -> None:
         self.root = Path(os.path.abspath(root))
         self.layer_map = layer_map
         self._is_file: dict[str, bool] = {}
         self._is_dir: dict[str, bool] = {}
-        self._probes: dict[str, bool] | None = None
+        self._stamps: dict[str, int | None] = {}  # taken before the first question about a directory
+        self._current: dict[str, int] = {}
+        self._probes: dict[str, dict[str, bool]] | None = None
         self._roots: list[Path] = [self.root]
         src = self.root / "src"
         if self._dir(src):
@@ -48,7 +59,7 @@ class ProjectIndex:
         # resolved from it, as Python would, and never from roots other files happened to register
         # (so a file's findings do not depend on the order or the process it is checked in).
         self._file_root: Path | None = None
-        self._located: dict[tuple[Path | None, str], tuple[ModuleLocation | None, dict[str, bool]]] = {}
+        self._located: dict[tuple[Path | None, str], tuple[ModuleLocation | None, dict[str, dict[str, bool]]]] = {}
 
     # ---------------------------------------------------------- file system
 
@@ -56,37 +67,57 @@ class ProjectIndex:
         key = str(path)
         known = self._is_file.get(key)
         if known is None:
+            self._stamp(os.path.dirname(key))
             known = self._is_file[key] = os.path.isfile(key)
         if self._probes is not None:
-            self._probes["f" + key] = known
+            directory, name = os.path.split(key)
+            self._probes.setdefault(directory, {})["f" + name] = known
         return known
 
     def _dir(self, path: Path) -> bool:
         key = str(path)
         known = self._is_dir.get(key)
         if known is None:
+            self._stamp(os.path.dirname(key))
             known = self._is_dir[key] = os.path.isdir(key)
         if self._probes is not None:
-            self._probes["d" + key] = known
+            directory, name = os.path.split(key)
+            self._probes.setdefault(directory, {})["d" + name] = known
         return known
+
+    def _stamp(self, directory: str) -> None:
+        """A directory's mtime, taken before the first question about its entries."""
+        if directory not in self._stamps:
+            mtime = mtime_ns(directory)
+            self._stamps[directory] = None if mtime > time.time_ns() - _RACY_NS else mtime
 
     # ---------------------------------------------------------- dependencies
 
     def record(self) -> None:
-        """Start recording what the disk answered, for one file."""
+        """Start recording the answers the checks of one file get from the disk."""
         self._probes = {}
 
-    def recorded(self) -> tuple[tuple[str, bool], ...]:
-        """Stop recording; the probes made since `record`, as ('f' or 'd' + path, answer)."""
+    def recorded(self) -> Stamps:
+        """Stop recording; the answers since `record`, by directory with its stamp."""
         probes, self._probes = self._probes or {}, None
-        return tuple(sorted(probes.items()))
+        return tuple(
+            (directory, self._stamps.get(directory), tuple(sorted(answers.items())))
+            for directory, answers in sorted(probes.items())
+        )
 
-    def still_holds(self, probes: Iterable[tuple[str, bool]]) -> bool:
-        """Whether the disk still answers as recorded (each path is asked once per run)."""
-        for probe, answer in probes:
-            path = Path(probe[1:])
-            if (self._file(path) if probe[0] == "f" else self._dir(path)) != answer:
-                return False
+    def still_holds(self, stamps: Stamps) -> bool:
+        """Whether the disk still answers as recorded."""
+        current = self._current
+        for directory, stamp, answers in stamps:
+            now = current.get(directory)
+            if now is None:
+                now = current[directory] = mtime_ns(directory)
+            if stamp is not None and now == stamp:
+                continue
+            for probe, answer in answers:
+                path = Path(directory, probe[1:])
+                if (self._file(path) if probe[0] == "f" else self._dir(path)) != answer:
+                    return False
         return True
 
     # ---------------------------------------------------------- module names
@@ -118,7 +149,7 @@ class ProjectIndex:
         known = self._located.get(key)
         if known is not None:
             if self._probes is not None:
-                self._probes.update(known[1])
+                _merge(self._probes, known[1])
             return known[0]
         outer, self._probes = self._probes, {}
         try:
@@ -127,7 +158,7 @@ class ProjectIndex:
             probes, self._probes = self._probes, outer
         self._located[key] = (found, probes)
         if outer is not None:
-            outer.update(probes)
+            _merge(outer, probes)
         return found
 
     def _find(self, module: str) -> ModuleLocation | None:
@@ -163,6 +194,18 @@ class ProjectIndex:
     def binding_for(self, qualname: str) -> Binding | None:
         """What a module-level name of another project module is, when known (no facts yet)."""
         return None
+
+
+def _merge(into: dict[str, dict[str, bool]], probes: dict[str, dict[str, bool]]) -> None:
+    for directory, answers in probes.items():
+        into.setdefault(directory, {}).update(answers)
+
+
+def mtime_ns(directory: str) -> int:
+    try:
+        return os.stat(directory).st_mtime_ns or 1
+    except OSError:
+        return 0
 
 
 def _is_excluded_dir(path: Path) -> bool:
