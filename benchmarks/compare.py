@@ -156,7 +156,9 @@ def one_file(files: list[Path]) -> Path:
     return min(routes, key=lambda p: abs(len(p.read_bytes().splitlines()) - 300))
 
 
-def compare(project: Path, peers: Path | None, repeat: int, budget: float, jobs: int) -> None:
+def compare(
+    project: Path, peers: Path | None, repeat: int, budget: float, jobs: int, single: Path | None, skip: set[str]
+) -> None:
     files = python_files(project)
     lines = sum(len(p.read_bytes().splitlines()) for p in files)
     print(f"{project}: {len(files)} files, {lines} lines; {jobs} cores; Python {sys.version.split()[0]}")
@@ -165,7 +167,7 @@ def compare(project: Path, peers: Path | None, repeat: int, budget: float, jobs:
     listing.write_text("\n".join(str(p) for p in files))
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
     fapcheck = FAPCHECK
-    single = one_file(files)
+    single = single.resolve() if single is not None else one_file(files)
     single_rel = str(single.relative_to(project))
     results: dict[str, Timing] = {}
 
@@ -184,7 +186,7 @@ def compare(project: Path, peers: Path | None, repeat: int, budget: float, jobs:
     add(measure(f"libcst.parse_module, every file, {jobs} processes", floor, project, repeat, budget))
     add(measure("ast.parse, every file, 1 process", [sys.executable, "-c", AST_ALL, str(listing)], project, 3, budget))
 
-    ruff = find_tool("ruff", peers)
+    ruff = None if "ruff" in skip else find_tool("ruff", peers)
     if ruff:
         base = [ruff, "check", "--isolated", "--select", "ASYNC,FAST", "--exit-zero", "--quiet"]
         run_once([*base, "--no-cache", "."], project)
@@ -194,18 +196,18 @@ def compare(project: Path, peers: Path | None, repeat: int, budget: float, jobs:
         add(measure("ruff ASYNC,FAST cached", [*base, "--cache-dir", str(ruff_cache), "."], project, repeat, budget))
         ruff_stdin = [*base, "--no-cache", "--stdin-filename", single_rel, "-"]
         add(measure("ruff one file (stdin)", ruff_stdin, project, repeat, budget, stdin=single.read_bytes()))
-    flake8 = find_tool("flake8", peers)
+    flake8 = None if "flake8" in skip else find_tool("flake8", peers)
     if flake8:
         base = [flake8, "--isolated", "--select", "ASYNC", "--exit-zero"]
         run_once([*base, single_rel], project)  # a first run byte-compiles the tool itself
         add(measure("flake8 + flake8-async one file", [*base, single_rel], project, repeat, budget))
         add(measure("flake8 + flake8-async", [*base, "."], project, repeat, budget))
-    fixit = find_tool("fixit", peers)
+    fixit = None if "fixit" in skip else find_tool("fixit", peers)
     if fixit:
         run_once([fixit, "lint", single_rel], project)
         add(measure("fixit one file", [fixit, "lint", single_rel], project, repeat, budget))
         add(measure("fixit lint", [fixit, "lint", "."], project, repeat, budget))
-    pylint = find_tool("pylint", peers)
+    pylint = None if "pylint" in skip else find_tool("pylint", peers)
     if pylint:
         base = [pylint, "--disable=all", "--enable=unused-import", "--exit-zero", f"-j{jobs}", "--recursive=y"]
         run_once([*base, single_rel], project)
@@ -259,18 +261,24 @@ def main() -> None:
     parser.add_argument("--peers", type=Path, help="a bin directory holding ruff, flake8, fixit, pylint")
     parser.add_argument("--repeat", type=int, default=5, help="runs per figure (median)")
     parser.add_argument("--budget", type=float, default=60.0, help="stop repeating a figure after this many seconds")
+    parser.add_argument("--one-file", type=Path, help="the file of the one-file runs (default: a route module)")
+    parser.add_argument("--skip", default="", help="comma-separated peers not to run (ruff,flake8,fixit,pylint)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes for the libcst floor, pylint")
     args = parser.parse_args()
+    skip = {name.strip() for name in args.skip.split(",") if name.strip()}
     if args.scaling:
         scaling([int(n) for n in args.scaling.split(",")], args.repeat, args.budget)
         return
     if args.project is not None:
-        compare(args.project.resolve(), args.peers, args.repeat, args.budget, args.jobs)
+        compare(args.project.resolve(), args.peers, args.repeat, args.budget, args.jobs, args.one_file, skip)
         return
     root = Path(tempfile.mkdtemp(prefix="fapcheck-bench-project-"))
     generate(root, args.files)
+    # A route that imports a repository: fapcheck must parse it, as it will most route modules once
+    # the rules for async code land.
+    single = args.one_file or root / "app" / "api" / "routes" / "entity3.py"
     try:
-        compare(root, args.peers, args.repeat, args.budget, args.jobs)
+        compare(root, args.peers, args.repeat, args.budget, args.jobs, single, skip)
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

@@ -7,7 +7,6 @@ the same whatever the number of processes and whichever finishes first.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -122,6 +121,8 @@ def _check_all(todo: list[tuple[Path, str]], config: Config, jobs: int) -> Itera
         for path, display in todo:
             yield _check_file(checker, path, display)
         return
+    import multiprocessing
+
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     if context.get_start_method() == "fork":
