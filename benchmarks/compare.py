@@ -4,9 +4,12 @@
     python benchmarks/compare.py --project /work/real/dispatch
     python benchmarks/compare.py --scaling 100,1000,5000
 
-Every figure is the median wall time of several runs, process start
-included; ratios are a peer's time divided by fapcheck's (above 1: fapcheck is
-faster), so they hold on a busy machine where absolute times do not. Peers are
+Every figure is the median of several runs, process start included, as wall
+time and as CPU time (user + system, of the process and every process it
+waited for); ratios are a peer's time divided by fapcheck's (above 1: fapcheck
+is faster). On a machine shared with other work, wall times stretch with the
+load while CPU times hardly move, so read the CPU ratios there, and the wall
+ratios on a quiet machine (parallel runs gain wall time, not CPU time). Peers are
 looked up in `--peers` (a venv's bin directory), then on PATH; a missing one is
 skipped. Nothing is written into the checked project: caches go to a
 temporary directory.
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -61,14 +65,27 @@ for line in open(sys.argv[1]):
 class Timing:
     name: str
     seconds: list[float]
-    note: str = ""
+    cpu: list[float]
 
     @property
     def median(self) -> float:
         return statistics.median(self.seconds)
 
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(self.cpu)
 
-def run_once(command: Sequence[str], cwd: Path, stdin: bytes | None = None, env: dict[str, str] | None = None) -> float:
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_once(
+    command: Sequence[str], cwd: Path, stdin: bytes | None = None, env: dict[str, str] | None = None
+) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one run."""
+    cpu = _children_cpu()
     start = time.perf_counter()
     subprocess.run(
         list(command),
@@ -79,7 +96,7 @@ def run_once(command: Sequence[str], cwd: Path, stdin: bytes | None = None, env:
         env=env,
         check=False,
     )
-    return time.perf_counter() - start
+    return time.perf_counter() - start, _children_cpu() - cpu
 
 
 def measure(
@@ -94,12 +111,16 @@ def measure(
 ) -> Timing:
     """Median of `repeat` runs, fewer when the runs exceed `budget` seconds in total."""
     seconds: list[float] = []
+    cpu: list[float] = []
     while len(seconds) < repeat and (not seconds or sum(seconds) < budget):
         if before is not None:
             before()
-        seconds.append(run_once(command, cwd, stdin, env))
-    print(f"  {name:<44} {statistics.median(seconds):8.3f} s  (n={len(seconds)})", flush=True)
-    return Timing(name, seconds)
+        wall, used = run_once(command, cwd, stdin, env)
+        seconds.append(wall)
+        cpu.append(used)
+    timing = Timing(name, seconds, cpu)
+    print(f"  {name:<46} {timing.median:8.3f} s wall {timing.cpu_median:8.3f} s CPU  (n={len(seconds)})", flush=True)
+    return timing
 
 
 def peak_memory_mb(command: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> float:
@@ -220,7 +241,7 @@ def compare(
 
 
 def _ratios(results: dict[str, Timing]) -> None:
-    print("\nratios (other / fapcheck; above 1 means fapcheck is faster)")
+    print("\nratios (other / fapcheck; above 1 means fapcheck is faster)        wall      CPU")
     pairs = [
         ("fapcheck cold", "libcst.parse_module", "cold vs libcst parse of every file (target >= 1)"),
         ("fapcheck cold", "flake8 + flake8-async", "cold vs flake8 + flake8-async (target > 1)"),
@@ -235,20 +256,23 @@ def _ratios(results: dict[str, Timing]) -> None:
     for ours, prefix, label in pairs:
         theirs = next((t for name, t in results.items() if name.startswith(prefix)), None)
         if theirs is not None and ours in results:
-            print(f"  {label:<52} {theirs.median / results[ours].median:7.2f}")
+            wall = theirs.median / results[ours].median
+            cpu = theirs.cpu_median / results[ours].cpu_median
+            print(f"  {label:<58} {wall:7.2f} {cpu:8.2f}")
 
 
 def scaling(counts: list[int], repeat: int, budget: float) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
     command = [*FAPCHECK, "--no-cache"]
-    print(f"{'files':>6} {'lines':>8} {'cold s':>8} {'ms/file':>8} {'peak MB':>8}")
+    print(f"{'files':>6} {'lines':>8} {'wall s':>8} {'CPU s':>8} {'CPU ms/file':>12} {'peak MB':>8}")
     for count in counts:
         root = Path(tempfile.mkdtemp(prefix=f"fapcheck-scale-{count}-"))
         generate(root, count)
         lines = sum(len(p.read_bytes().splitlines()) for p in python_files(root))
         timing = measure(f"fapcheck cold, {count} files", [*command, "."], root, repeat, budget, env=env)
         memory = peak_memory_mb([*command, "."], root, env)
-        print(f"{count:>6} {lines:>8} {timing.median:>8.2f} {1000 * timing.median / count:>8.2f} {memory:>8.0f}")
+        per_file = 1000 * timing.cpu_median / count
+        print(f"{count:>6} {lines:>8} {timing.median:>8.2f} {timing.cpu_median:>8.2f} {per_file:>12.2f} {memory:>8.0f}")
         shutil.rmtree(root, ignore_errors=True)
 
 

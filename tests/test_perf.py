@@ -202,3 +202,18 @@ def test_a_warm_run_does_not_import_libcst(project: Path) -> None:
 def test_one_file_that_no_rule_needs_does_not_import_libcst(project: Path) -> None:
     stdin = "import time\n\nasync def f() -> None:\n    time.sleep(1)\n"
     assert imported_modules(project, "-", "--stdin-filename", "app/util.py", stdin=stdin) == "imported:"
+
+
+def test_two_runs_sharing_a_cache_leave_it_readable(project: Path) -> None:
+    files = {f"app/api/r{i}.py": f"from app.repositories.x{i} import X\n" for i in range(20)}
+    files.update({f"app/repositories/x{i}.py": "class X: ...\n" for i in range(20)})
+    write(project, {**files, "app/__init__.py": "", "app/api/__init__.py": "", "app/repositories/__init__.py": ""})
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    command = [sys.executable, "-m", "fapcheck", "--output-format", "concise", "-j", "1"]
+    runs = [subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, env=env) for _ in range(2)]
+    outputs = [run.communicate()[0] for run in runs]
+    assert outputs[0] == outputs[1]
+    aged(project)
+    again = subprocess.run(command, cwd=project, capture_output=True, env=env, check=False)
+    assert again.stdout == outputs[0]
+    assert again.stdout.count(b"FAP101") == 20
