@@ -37,6 +37,7 @@ from fapcheck.findings import FileResult
 
 CACHE_DIR_NAME = ".fapcheck_cache"
 _FORMAT = 1
+_PACKS_KEPT = 8
 # A file modified this close to its check may change again within the same mtime tick: hash it next time.
 _RACY_NS = 2_000_000_000
 
@@ -168,6 +169,7 @@ class ResultCache:
             entries = {**self.entries, **self._load(), **self.changed}  # keep what a concurrent run added
             entries = {k: v for k, v in entries.items() if k in self.changed or os.path.exists(k)}
             _write_atomic(self.pack, pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL))
+            _prune(self.pack.parent)
         except OSError as error:
             return f"cannot write the cache in {self.directory}: {error.strerror or error}; continuing without it"
         return None
@@ -179,6 +181,14 @@ def _loads(answers: bytes) -> Stamps | None:
     except Exception:
         return None
     return loaded if isinstance(loaded, tuple) else None
+
+
+def _prune(directory: Path) -> None:
+    """Keep the most recently written packs: older builds and configurations are not coming back."""
+    packs = sorted(directory.glob("*.pickle"), key=lambda p: file_stat(p) or (0, 0), reverse=True)
+    for stale in packs[_PACKS_KEPT:]:
+        with contextlib.suppress(OSError):
+            stale.unlink()
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

@@ -89,12 +89,14 @@ class Planner:
                 pending.append((code, trigger))
         if must:
             return Plan(layer, codes, (*must, *(code for code, _ in pending)), text, encoding)
+        if not _IMPORT_WORD.search(text):
+            pending = []  # no import statement: no import trigger holds
         if not pending and "FAP001" not in codes:
             return Plan(layer, codes, (), text, encoding, self._unparsed(display, layer, text, codes))
         tree = _compile(text, display)
         if tree is None:  # CPython rejects it: libcst decides, and every pending rule runs
             return Plan(layer, codes, tuple(code for code, _ in pending), text, encoding)
-        imported = _ImportScan(self.index, path, tree) if pending and _IMPORT_WORD.search(text) else None
+        imported = _ImportScan(self.index, path, tree) if pending else None
         fire = tuple(code for code, trigger in pending if imported is not None and imported.meets(trigger, layer))
         if fire:
             return Plan(layer, codes, fire, text, encoding)
