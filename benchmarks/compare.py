@@ -254,7 +254,7 @@ def _ratios(results: dict[str, Timing]) -> None:
         ("fapcheck one file (stdin)", "ruff one file (stdin)", "one file vs ruff"),
     ]
     for ours, prefix, label in pairs:
-        theirs = next((t for name, t in results.items() if name.startswith(prefix)), None)
+        theirs = results.get(prefix) or next((t for name, t in results.items() if name.startswith(prefix)), None)
         if theirs is not None and ours in results:
             wall = theirs.median / results[ours].median
             cpu = theirs.cpu_median / results[ours].cpu_median
