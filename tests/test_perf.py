@@ -19,6 +19,7 @@ from fapcheck.engine import batch, plan
 from fapcheck.engine.batch import RunResult, run
 from fapcheck.engine.cache import CACHE_DIR_NAME
 from fapcheck.engine.files import discover
+from fapcheck.engine.index import ProjectIndex
 from test_fixtures import project_config, projects
 
 from conftest import REPO, write
@@ -217,3 +218,17 @@ def test_two_runs_sharing_a_cache_leave_it_readable(project: Path) -> None:
     again = subprocess.run(command, cwd=project, capture_output=True, env=env, check=False)
     assert again.stdout == outputs[0]
     assert again.stdout.count(b"FAP101") == 20
+
+
+def test_answers_confirmed_once_are_stamped_for_the_next_run(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(project, {**ROUTE_TO_REPO, "app/repositories/__init__.py": "", "app/repositories/users.py": ""})
+    first = runner.invoke(app, ["--output-format", "concise"])  # directories too new to vouch for anything
+    aged(project)
+    monkeypatch.setattr(batch, "_checker", no_checker)
+    assert runner.invoke(app, ["--output-format", "concise"]).output == first.output  # answers asked again
+
+    def no_questions(self: object, stamps: object) -> bool:
+        raise AssertionError("the directory stamps should have vouched for the answers")
+
+    monkeypatch.setattr(ProjectIndex, "still_holds", no_questions)
+    assert runner.invoke(app, ["--output-format", "concise"]).output == first.output

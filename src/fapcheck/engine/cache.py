@@ -125,6 +125,7 @@ class ResultCache:
         stat = file_stat(path)
         if stat is None or not isinstance(result, FileResult):
             return None
+        fresh_stat = known_stat
         if known_stat != stat:
             try:
                 source = path.read_bytes()
@@ -132,13 +133,15 @@ class ResultCache:
                 return None
             if digest_of(source) != digest:
                 return None
-            trusted = trusted_stat(stat, self.started_ns)
-            if trusted != known_stat:
-                self.changed[key] = (display, digest, trusted, result, dirs, answers)
+            fresh_stat = trusted_stat(stat, self.started_ns)
         if not self._unchanged(dirs):
             stamps = _loads(answers)
             if stamps is None or not index.still_holds(stamps):
                 return None
+            # Still true: stamp the directories anew, so the next run need not ask again.
+            self.store(path, display, digest, fresh_stat, result, index.restamped(stamps), trusted=True)
+        elif fresh_stat != known_stat:
+            self.changed[key] = (display, digest, fresh_stat, result, dirs, answers)
         return result
 
     def _unchanged(self, dirs: tuple[tuple[str, int | None], ...]) -> bool:
@@ -151,11 +154,19 @@ class ResultCache:
         return True
 
     def store(
-        self, path: Path, display: str, digest: bytes, stat: tuple[int, int] | None, result: FileResult, probes: Stamps
+        self,
+        path: Path,
+        display: str,
+        digest: bytes,
+        stat: tuple[int, int] | None,
+        result: FileResult,
+        probes: Stamps,
+        trusted: bool = False,
     ) -> None:
         dirs = tuple(self._pairs.setdefault((d, stamp), (d, stamp)) for d, stamp, _ in probes)
         answers = pickle.dumps(probes, protocol=pickle.HIGHEST_PROTOCOL)
-        self.changed[str(path)] = (display, digest, trusted_stat(stat, self.started_ns), result, dirs, answers)
+        stat = stat if trusted else trusted_stat(stat, self.started_ns)
+        self.changed[str(path)] = (display, digest, stat, result, dirs, answers)
 
     def save(self) -> str | None:
         """Write the pack if anything changed; a warning when the directory cannot be written."""

@@ -120,6 +120,10 @@ class ProjectIndex:
                     return False
         return True
 
+    def restamped(self, stamps: Stamps) -> Stamps:
+        """Answers that `still_holds` confirmed, with the stamps this run took before asking them."""
+        return tuple((d, self._stamps.get(d, old), answers) for d, old, answers in stamps)
+
     # ---------------------------------------------------------- module names
 
     def module_name_for(self, path: Path) -> tuple[str, bool]:
