@@ -26,7 +26,10 @@ class _Ignores:
     def __init__(self, config: Config) -> None:
         self.root = Path(os.path.abspath(config.root))
         self.defaults = pathspec.GitIgnoreSpec.from_lines(DEFAULT_EXCLUDE)
-        self.extend = pathspec.GitIgnoreSpec.from_lines(config.extend_exclude)
+        # A file's own name can only match the default patterns that are not directory-only.
+        names = [pattern for pattern in DEFAULT_EXCLUDE if not pattern.endswith("/")]
+        self.file_defaults = pathspec.GitIgnoreSpec.from_lines(names) if names else None
+        self.extend = pathspec.GitIgnoreSpec.from_lines(config.extend_exclude) if config.extend_exclude else None
         self.respect_gitignore = config.respect_gitignore
         self.gitignores: dict[Path, pathspec.GitIgnoreSpec | None] = {}
         self.repositories: dict[Path, bool] = {}  # directory -> holds a .git (asked once per directory)
@@ -53,13 +56,15 @@ class _Ignores:
         return known
 
     def ignored(self, path: Path, is_dir: bool) -> bool:
-        name = path.name + ("/" if is_dir else "")
-        if self.defaults.match_file(name):
+        names = self.defaults if is_dir else self.file_defaults
+        if names is not None and names.match_file(path.name + ("/" if is_dir else "")):
             return True
         rel = _relative(path, self.root)
         if rel is not None:
             suffix = "/" if is_dir else ""
-            if self.extend.match_file(rel + suffix) or self.defaults.match_file(rel + suffix):
+            if self.extend is not None and self.extend.match_file(rel + suffix):
+                return True
+            if self.defaults.match_file(rel + suffix):
                 return True
         if not self.respect_gitignore:
             return False
