@@ -138,7 +138,9 @@ class ReceiverType:
     derived: bool = False
 
     def blocks(self, method: str) -> bool:
-        return (method not in self.methods) if self.all_but else (method in self.methods)
+        if self.all_but:  # a capitalised method builds a sub-object (`s3.Bucket("b")`) without I/O
+            return method not in self.methods and not method[:1].isupper()
+        return method in self.methods
 
 
 _SESSION_WORK = _words(
@@ -172,7 +174,7 @@ _URLLIB3_POOL = ReceiverType("urllib3.PoolManager", NETWORK, "await httpx.AsyncC
 _SOCKET = ReceiverType("socket.socket", NETWORK, "await asyncio.open_connection()", _SOCKET_IO)
 _REDIS = ReceiverType("redis.Redis", NETWORK, "await redis.asyncio.Redis().{name}()", _REDIS_LOCAL, all_but=True)
 _REDIS_PIPELINE = ReceiverType(
-    "redis.Redis.pipeline", NETWORK, "await redis.asyncio.Redis().pipeline().execute()", _words("execute")
+    "redis.Redis.pipeline()", NETWORK, "await redis.asyncio.Redis().pipeline().execute()", _words("execute")
 )
 _SMTP = ReceiverType("smtplib.SMTP", NETWORK, "await aiosmtplib.send()", _SMTP_IO)
 _BOTO3_CLIENT = ReceiverType(

@@ -62,8 +62,9 @@ class BlockingNetworkCallInAsyncFunction(BlockingCallRule):
     `[tool.fapcheck.blocking]` in pyproject.toml:
     - `extend-calls`: more blocking callables by qualified name, such as a
       project's synchronous wrapper (`"app.storage.s3.upload"`). A name covers
-      everything under it: a module, or a class and its methods
-      (`"mylib.Client"` covers `mylib.Client().fetch()`). Calls listed here are
+      itself and everything under it: a module's functions, or a class, its
+      constructor and its methods (`"mylib.Client"` covers `mylib.Client()` and
+      `mylib.Client().fetch()`). Calls listed here are
       reported under this rule, the catch-all for blocking clients, unless the
       call is already one of FAP402-FAP405.
     - `allow-calls`: names that are not reported by any FAP40x rule, with the
