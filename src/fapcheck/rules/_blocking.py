@@ -69,7 +69,7 @@ def _hands_over(ctx: FileContext, call: cst.Call) -> bool:
 class BlockingCallRule(Rule):
     """Base of FAP401-FAP405: reports `_calls.blocking_call` results of its own code."""
 
-    message = "{call} blocks the event loop in async def '{function}'; use '{alternative}'"
+    message = "{call} blocks the event loop in async def '{function}'; use {alternative}"
 
     def __init__(self, ctx: FileContext, config: Config, sink: list[Report]) -> None:
         super().__init__(ctx, config, sink)

@@ -14,7 +14,7 @@ whose type is known (`requests.Session().get`, `c.get()` after
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 import libcst as cst
@@ -35,7 +35,7 @@ class BlockingCall:
 
     code: str
     call: str  # 'time.sleep()', 'requests.Session.get()'
-    alternative: str  # 'await asyncio.sleep()'
+    alternative: str  # quoted code, maybe with words: "'await asyncio.sleep()'"
 
 
 def _words(text: str) -> frozenset[str]:
@@ -50,15 +50,15 @@ class Entry:
 
 # ---------------------------------------------------------------- functions, by qualified name
 
-_HTTPX = Entry(NETWORK, "await httpx.AsyncClient().{name}()")
-_HTTPX_GET = Entry(NETWORK, "await httpx.AsyncClient().get()")
+_HTTPX = Entry(NETWORK, "'await httpx.AsyncClient().{name}()'")
+_HTTPX_GET = Entry(NETWORK, "'await httpx.AsyncClient().get()'")
 _HTTP_VERBS = "get post put patch delete head options request"
-_DNS = Entry(NETWORK, "await asyncio.get_running_loop().getaddrinfo()")
-_FILE = Entry(FILE_IO, "async with aiofiles.open()' or 'await anyio.open_file()")
-_IN_THREAD = "await asyncio.to_thread({qualname}, ...)"
-_SPAWN = Entry(PROCESS, "await asyncio.create_subprocess_exec()")
-_SHELL = Entry(PROCESS, "await asyncio.create_subprocess_shell()")
-_WAIT = Entry(PROCESS, "await process.wait()' on an asyncio subprocess")
+_DNS = Entry(NETWORK, "'await asyncio.get_running_loop().getaddrinfo()'")
+_FILE = Entry(FILE_IO, "'async with aiofiles.open()' or 'await anyio.open_file()'")
+_IN_THREAD = "'await asyncio.to_thread({qualname}, ...)'"
+_SPAWN = Entry(PROCESS, "'await asyncio.create_subprocess_exec()'")
+_SHELL = Entry(PROCESS, "'await asyncio.create_subprocess_shell()'")
+_WAIT = Entry(PROCESS, "'await process.wait()' on an asyncio subprocess")
 
 
 def _under(module: str, names: str, entry: Entry) -> dict[str, Entry]:
@@ -72,19 +72,19 @@ FUNCTIONS: Mapping[str, Entry] = {
     **_under("httpx", f"{_HTTP_VERBS} stream", _HTTPX),
     "urllib.request.urlopen": _HTTPX_GET,
     "urllib.request.urlretrieve": _HTTPX_GET,
-    "urllib3.request": Entry(NETWORK, "await httpx.AsyncClient().request()"),
-    "socket.create_connection": Entry(NETWORK, "await asyncio.open_connection()"),
+    "urllib3.request": Entry(NETWORK, "'await httpx.AsyncClient().request()'"),
+    "socket.create_connection": Entry(NETWORK, "'await asyncio.open_connection()'"),
     "socket.getaddrinfo": _DNS,
     "socket.gethostbyname": _DNS,
     "socket.gethostbyname_ex": _DNS,
-    "socket.gethostbyaddr": Entry(NETWORK, "await asyncio.get_running_loop().getnameinfo()"),
+    "socket.gethostbyaddr": Entry(NETWORK, "'await asyncio.get_running_loop().getnameinfo()'"),
     "socket.getfqdn": _DNS,
     # smtplib.SMTP(host) connects in its constructor (see CONNECT_WHEN_GIVEN_HOST)
-    "smtplib.SMTP": Entry(NETWORK, "await aiosmtplib.send()"),
-    "smtplib.SMTP_SSL": Entry(NETWORK, "await aiosmtplib.send()"),
-    "smtplib.LMTP": Entry(NETWORK, "await aiosmtplib.send()"),
+    "smtplib.SMTP": Entry(NETWORK, "'await aiosmtplib.send()'"),
+    "smtplib.SMTP_SSL": Entry(NETWORK, "'await aiosmtplib.send()'"),
+    "smtplib.LMTP": Entry(NETWORK, "'await aiosmtplib.send()'"),
     # FAP402 sleep
-    "time.sleep": Entry(SLEEP, "await asyncio.sleep()"),
+    "time.sleep": Entry(SLEEP, "'await asyncio.sleep()'"),
     # FAP403 file I/O (os.path.* and Path.exists()-style stat calls are cheap and deliberately absent)
     "builtins.open": _FILE,
     "io.open": _FILE,
@@ -102,16 +102,18 @@ FUNCTIONS: Mapping[str, Entry] = {
     "os.posix_spawn": _SPAWN,
     "os.posix_spawnp": _SPAWN,
     # FAP405 synchronous database drivers
-    "psycopg2.connect": Entry(DATABASE, "await asyncpg.connect()' or 'await psycopg.AsyncConnection.connect()"),
-    "psycopg.connect": Entry(DATABASE, "await psycopg.AsyncConnection.connect()"),
-    "psycopg.Connection.connect": Entry(DATABASE, "await psycopg.AsyncConnection.connect()"),
-    "sqlite3.connect": Entry(DATABASE, "async with aiosqlite.connect()"),
-    "pymysql.connect": Entry(DATABASE, "await aiomysql.connect()"),
-    "pymysql.Connect": Entry(DATABASE, "await aiomysql.connect()"),
-    "MySQLdb.connect": Entry(DATABASE, "await aiomysql.connect()"),
-    "MySQLdb.Connect": Entry(DATABASE, "await aiomysql.connect()"),
-    "pymongo.MongoClient": Entry(DATABASE, "pymongo.AsyncMongoClient()' or 'motor.motor_asyncio.AsyncIOMotorClient()"),
-    "pymongo.mongo_client.MongoClient": Entry(DATABASE, "pymongo.AsyncMongoClient()"),
+    "psycopg2.connect": Entry(DATABASE, "'await asyncpg.connect()' or 'await psycopg.AsyncConnection.connect()'"),
+    "psycopg.connect": Entry(DATABASE, "'await psycopg.AsyncConnection.connect()'"),
+    "psycopg.Connection.connect": Entry(DATABASE, "'await psycopg.AsyncConnection.connect()'"),
+    "sqlite3.connect": Entry(DATABASE, "'async with aiosqlite.connect()'"),
+    "pymysql.connect": Entry(DATABASE, "'await aiomysql.connect()'"),
+    "pymysql.Connect": Entry(DATABASE, "'await aiomysql.connect()'"),
+    "MySQLdb.connect": Entry(DATABASE, "'await aiomysql.connect()'"),
+    "MySQLdb.Connect": Entry(DATABASE, "'await aiomysql.connect()'"),
+    "pymongo.MongoClient": Entry(
+        DATABASE, "'pymongo.AsyncMongoClient()' or 'motor.motor_asyncio.AsyncIOMotorClient()'"
+    ),
+    "pymongo.mongo_client.MongoClient": Entry(DATABASE, "'pymongo.AsyncMongoClient()'"),
 }
 
 
@@ -136,6 +138,10 @@ class ReceiverType:
     methods: frozenset[str]
     all_but: bool = False
     derived: bool = False
+    instead: Mapping[str, str] = field(default_factory=dict)  # per-method alternatives
+
+    def alternative_for(self, method: str) -> str:
+        return self.instead.get(method, self.alternative).format(name=method)
 
     def blocks(self, method: str) -> bool:
         if self.all_but:  # a capitalised method builds a sub-object (`s3.Bucket("b")`) without I/O
@@ -144,7 +150,7 @@ class ReceiverType:
 
 
 _SESSION_WORK = _words(
-    "execute scalars scalar query get get_one merge flush commit refresh rollback close connection exec"
+    "execute scalars scalar query get get_one merge flush commit refresh rollback close connection exec remove"
 )
 _SOCKET_IO = _words(
     "connect connect_ex accept recv recv_into recvfrom recvfrom_into recvmsg recvmsg_into send sendall sendto sendmsg"
@@ -167,37 +173,60 @@ _SMTP_IO = _words(
 )
 _ENGINE_IO = _words("connect begin execute scalar scalars commit rollback exec_driver_sql raw_connection exec")
 
-_ASYNC_HTTP = "await httpx.AsyncClient().{name}()"
+_ASYNC_HTTP = "'await httpx.AsyncClient().{name}()'"
 _REQUESTS = ReceiverType("requests.Session", NETWORK, _ASYNC_HTTP, _words(f"{_HTTP_VERBS} send"))
 _HTTPX_CLIENT = ReceiverType("httpx.Client", NETWORK, _ASYNC_HTTP, _words(f"{_HTTP_VERBS} send stream"))
-_URLLIB3_POOL = ReceiverType("urllib3.PoolManager", NETWORK, "await httpx.AsyncClient().request()", _URLLIB3)
-_SOCKET = ReceiverType("socket.socket", NETWORK, "await asyncio.open_connection()", _SOCKET_IO)
-_REDIS = ReceiverType("redis.Redis", NETWORK, "await redis.asyncio.Redis().{name}()", _REDIS_LOCAL, all_but=True)
+_URLLIB3_POOL = ReceiverType("urllib3.PoolManager", NETWORK, "'await httpx.AsyncClient().request()'", _URLLIB3)
+_SOCKET = ReceiverType("socket.socket", NETWORK, "'await asyncio.open_connection()'", _SOCKET_IO)
+_REDIS = ReceiverType("redis.Redis", NETWORK, "'await redis.asyncio.Redis().{name}()'", _REDIS_LOCAL, all_but=True)
 _REDIS_PIPELINE = ReceiverType(
-    "redis.Redis.pipeline()", NETWORK, "await redis.asyncio.Redis().pipeline().execute()", _words("execute")
+    "redis.Redis.pipeline()", NETWORK, "'await redis.asyncio.Redis().pipeline().execute()'", _words("execute")
 )
-_SMTP = ReceiverType("smtplib.SMTP", NETWORK, "await aiosmtplib.send()", _SMTP_IO)
+_SMTP = ReceiverType("smtplib.SMTP", NETWORK, "'await aiosmtplib.send()'", _SMTP_IO)
 _BOTO3_CLIENT = ReceiverType(
-    "boto3.client(...)", NETWORK, "aioboto3' or 'await asyncio.to_thread(client.{name}, ...)", _BOTO3_LOCAL, True, True
+    "boto3.client(...)",
+    NETWORK,
+    "'aioboto3' or 'await asyncio.to_thread(client.{name}, ...)'",
+    _BOTO3_LOCAL,
+    True,
+    True,
 )
 _BOTO3_RESOURCE = ReceiverType(
-    "boto3.resource(...)", NETWORK, "aioboto3' or 'await asyncio.to_thread(...)", _BOTO3_LOCAL, True, True
+    "boto3.resource(...)", NETWORK, "'aioboto3' or 'await asyncio.to_thread(...)'", _BOTO3_LOCAL, True, True
 )
 _PATH = ReceiverType(
     "pathlib.Path",
     FILE_IO,
-    "await anyio.Path(...).{name}()",
+    "'await anyio.Path(...).{name}()'",
     _words("open read_text read_bytes write_text write_bytes"),
 )
 _POPEN = ReceiverType(
     "subprocess.Popen",
     PROCESS,
-    "await process.{name}()' on asyncio.create_subprocess_exec()",
+    "'await process.{name}()' on asyncio.create_subprocess_exec()",
     _words("wait communicate"),
 )
-_SESSION = ReceiverType("Session", DATABASE, "await async_session.{name}()' with an AsyncSession", _SESSION_WORK)
-_ENGINE = ReceiverType("Engine", DATABASE, "create_async_engine()' and 'await conn.{name}()", _ENGINE_IO, derived=True)
-_MONGO = ReceiverType("pymongo.MongoClient", DATABASE, "pymongo.AsyncMongoClient()", _words("close"), all_but=True)
+_SESSION = ReceiverType(
+    "Session",
+    DATABASE,
+    "an AsyncSession: 'await session.{name}()'",
+    _SESSION_WORK,
+    instead={"query": "an AsyncSession: 'await session.execute(select(...))'"},
+)
+_ENGINE = ReceiverType(
+    "Engine",
+    DATABASE,
+    "create_async_engine() and 'await conn.{name}()'",
+    _ENGINE_IO,
+    derived=True,
+    instead={
+        "connect": "create_async_engine() and 'async with engine.connect()'",
+        "begin": "create_async_engine() and 'async with engine.begin()'",
+    },
+)
+_MONGO = ReceiverType(
+    "pymongo.MongoClient", DATABASE, "pymongo.AsyncMongoClient: 'await client.{name}()'", _words("close"), all_but=True
+)
 
 
 def _each(names: str, receiver: ReceiverType) -> dict[str, ReceiverType]:
@@ -329,14 +358,14 @@ def _method_call(type_name: str, method: str, user: UserCalls) -> BlockingCall |
         return None
     receiver = receiver_type(type_name)
     if receiver is not None and receiver.blocks(method):
-        return BlockingCall(receiver.code, f"{receiver.label}.{method}()", receiver.alternative.format(name=method))
+        return BlockingCall(receiver.code, f"{receiver.label}.{method}()", receiver.alternative_for(method))
     if verdict:
         return _user_listed(f"{type_name}.{method}")
     return None
 
 
 def _user_listed(display: str) -> BlockingCall:
-    return BlockingCall(USER_LISTED, f"{display}()", f"await asyncio.to_thread({display}, ...)")
+    return BlockingCall(USER_LISTED, f"{display}()", f"'await asyncio.to_thread({display}, ...)'")
 
 
 def receiver_type(type_name: str) -> ReceiverType | None:
