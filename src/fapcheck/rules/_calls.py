@@ -13,13 +13,14 @@ whose type is known (`requests.Session().get`, `c.get()` after
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
 import libcst as cst
 
-from fapcheck.engine.context import FileContext
+from fapcheck.engine.context import FileContext, Resolved
 
 NETWORK = "FAP401"
 SLEEP = "FAP402"
@@ -324,7 +325,7 @@ def blocking_call(ctx: FileContext, call: cst.Call, user: UserCalls = NO_USER_CA
     """The blocking call `call` makes, with its async alternative; None when it does not block (or is unknown)."""
     func = call.func
     if isinstance(func, cst.Attribute):
-        receiver = ctx.resolve(func.value)
+        receiver = ctx.resolve(func.value) or _provided_session(ctx, func.value)
         if receiver is None:
             return None
         method = func.attr.value
@@ -337,6 +338,26 @@ def blocking_call(ctx: FileContext, call: cst.Call, user: UserCalls = NO_USER_CA
             return None
         return _function_call(resolved.qualname, func.value, call, user)
     return None
+
+
+_SESSION_WORD = re.compile(r"(?:^|_)(?:db|session)(?:_|$)")
+_DB_PROVIDER_WORD = re.compile(r"(?:^|_)(?:db|session|database)(?:_|$)")
+_SYNC_SESSION = Resolved("sqlalchemy.orm.Session", True)
+
+
+def _provided_session(ctx: FileContext, value: cst.BaseExpression) -> Resolved | None:
+    """An untyped `db=Depends(get_db)`: named like a session and provided by a database dependency.
+
+    Its type is unknown; it is taken as a synchronous Session because an async one is awaited, and
+    awaited calls are never blocking calls.
+    """
+    if not isinstance(value, cst.Name) or not _SESSION_WORD.search(value.value):
+        return None
+    binding = ctx.lookup(value.value)
+    if binding is None or binding.kind != "local" or not binding.depends:
+        return None
+    provider = binding.depends.rsplit(".", 1)[-1]
+    return _SYNC_SESSION if _DB_PROVIDER_WORD.search(provider) else None
 
 
 def _function_call(qualname: str, name: str, call: cst.Call, user: UserCalls) -> BlockingCall | None:
