@@ -2,10 +2,12 @@
 
 Each rule reports the calls of `_calls.blocking_call` that belong to its code
 and run on the event loop: in the body of an `async def` (not in a nested
-sync `def`, lambda or class body), not awaited or handed to asyncio (then the
-call returns an awaitable and is not a blocking call), and not in the callable
-given to `asyncio.to_thread`, `run_in_threadpool`, `loop.run_in_executor` or
-`anyio.to_thread.run_sync`, which runs in a worker thread.
+sync `def`, lambda or class body, nor in its decorators, defaults or
+annotations, which run when the `def` statement does), not awaited or handed
+to asyncio (then the call returns an awaitable and is not a blocking call),
+and not in the callable given to `asyncio.to_thread`, `run_in_threadpool`,
+`loop.run_in_executor` or `anyio.to_thread.run_sync`, which runs in a worker
+thread.
 """
 
 from __future__ import annotations
@@ -77,6 +79,7 @@ class BlockingCallRule(Rule):
         self._async_results: set[int] = set()  # calls awaited or handed to asyncio
         self._offloaded: set[int] = set()  # arguments that run in a worker thread
         self._offloaded_depth = 0
+        self._signature_depth = 0  # decorators, parameters and annotations run when the def runs, not its body
 
     def visit_Await(self, node: cst.Await) -> None:
         self._async_results.add(id(node.expression))
@@ -89,8 +92,26 @@ class BlockingCallRule(Rule):
         if id(original_node) in self._offloaded:
             self._offloaded_depth -= 1
 
+    def visit_Decorator(self, node: cst.Decorator) -> None:
+        self._signature_depth += 1
+
+    def leave_Decorator(self, original_node: cst.Decorator) -> None:
+        self._signature_depth -= 1
+
+    def visit_Parameters(self, node: cst.Parameters) -> None:
+        self._signature_depth += 1
+
+    def leave_Parameters(self, original_node: cst.Parameters) -> None:
+        self._signature_depth -= 1
+
+    def visit_Annotation(self, node: cst.Annotation) -> None:
+        self._signature_depth += 1
+
+    def leave_Annotation(self, original_node: cst.Annotation) -> None:
+        self._signature_depth -= 1
+
     def visit_Call(self, node: cst.Call) -> None:
-        if not self.ctx.in_async:
+        if not self.ctx.in_async or self._signature_depth:
             return
         site = call_site(self.ctx, node, self._user)
         if site.offloaded is not None:
