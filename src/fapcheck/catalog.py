@@ -84,6 +84,7 @@ CATALOG: tuple[RuleSpec, ...] = (
         "blocking-sleep-in-async-function",
         "`time.sleep` in `async def`",
         "fap402_blocking_sleep_in_async_function",
+        fixable=True,
     ),
     RuleSpec(
         "FAP403",

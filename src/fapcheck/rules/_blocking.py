@@ -27,7 +27,7 @@ from fapcheck.rules._calls import (
     blocking_call,
     user_calls,
 )
-from fapcheck.rules.base import Report, Rule
+from fapcheck.rules.base import NodeFix, Report, Rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,4 +121,14 @@ class BlockingCallRule(Rule):
         blocking = site.blocking
         if blocking is None or blocking.code != self.code or self._offloaded_depth or id(node) in self._async_results:
             return
-        self.report(node, call=blocking.call, function=self.ctx.function_name, alternative=blocking.alternative)
+        self.report(
+            node,
+            fix=self.fix_for(node),
+            call=blocking.call,
+            function=self.ctx.function_name,
+            alternative=blocking.alternative,
+        )
+
+    def fix_for(self, node: cst.Call) -> NodeFix | None:
+        """The rule's fix for a reported call, if it has one."""
+        return None
