@@ -57,7 +57,7 @@ def test_demo_project_has_findings() -> None:
     assert result.returncode == 1, result.stderr
     assert "fixtures/demo/app/api/routes/orders.py:6:37: FAP101 route module imports repository module" in result.stdout
     assert "^^^^^^^^^^^^^^^" in result.stdout
-    assert result.stdout.rstrip().endswith("Found 4 errors.")
+    assert result.stdout.rstrip().endswith("Found 5 errors.")
     assert "\x1b[" not in result.stdout  # no colour when not a terminal
 
 

@@ -72,6 +72,41 @@ CATALOG: tuple[RuleSpec, ...] = (
         "fap103_web_framework_imported_below_routes",
         _LOWER,
     ),
+    RuleSpec(
+        "FAP201",
+        "sql-in-route",
+        "A SQL construct or an executed SQL string in route code",
+        "fap201_sql_in_route",
+        _ROUTE_CODE,
+    ),
+    RuleSpec(
+        "FAP202",
+        "session-work-in-route",
+        "Database-session work (execute, query, add, commit...) in route code",
+        "fap202_session_work_in_route",
+        _ROUTE_CODE,
+    ),
+    RuleSpec(
+        "FAP203",
+        "raw-sql-in-service",
+        "Raw SQL (`text(...)`, an executed SQL string) in a service",
+        "fap203_raw_sql_in_service",
+        frozenset({SERVICE}),
+    ),
+    RuleSpec(
+        "FAP301",
+        "http-exception-below-routes",
+        "`raise HTTPException` in a service or repository",
+        "fap301_http_exception_below_routes",
+        _LOWER,
+    ),
+    RuleSpec(
+        "FAP302",
+        "http-object-below-routes",
+        "Request, responses, status codes, BackgroundTasks or Depends used in a service or repository",
+        "fap302_http_object_below_routes",
+        _LOWER,
+    ),
     # The blocking-call rules are layer-independent: the event loop is blocked wherever the call is.
     RuleSpec(
         "FAP401",

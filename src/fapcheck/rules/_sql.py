@@ -1,0 +1,245 @@
+"""The audited tables and helpers of the SQL rules (FAP201-FAP203).
+
+Every name here is a qualified name, matched after resolution through the
+file's imports, so `select` from the standard library's `select` module or a
+project function called `text` never matches.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import libcst as cst
+
+from fapcheck.config import Config
+from fapcheck.engine.context import FileContext
+from fapcheck.rules.base import Report, Rule
+
+
+def _qualify(modules: Iterable[str], names: Iterable[str]) -> frozenset[str]:
+    names = tuple(names)
+    return frozenset(f"{module}.{name}" for module in modules for name in names)
+
+
+_CORE_MODULES = (
+    "sqlalchemy",
+    "sqlalchemy.sql",
+    "sqlalchemy.sql.expression",
+    "sqlalchemy.future",
+    "sqlmodel",
+    "sqlmodel.sql.expression",
+)
+TEXT_CONSTRUCTS: frozenset[str] = _qualify(_CORE_MODULES, ("text",)) | frozenset({"sqlalchemy.sql.elements.text"})
+
+# SQLAlchemy and SQLModel statement constructors, and the dialect `insert` used for upserts.
+SQL_CONSTRUCTS: frozenset[str] = (
+    _qualify(
+        _CORE_MODULES,
+        (
+            "select",
+            "insert",
+            "update",
+            "delete",
+            "text",
+            "union",
+            "union_all",
+            "intersect",
+            "intersect_all",
+            "except_",
+            "except_all",
+            "exists",
+            "values",
+        ),
+    )
+    | _qualify(("sqlalchemy.sql.dml",), ("insert", "update", "delete"))
+    | _qualify(("sqlalchemy.sql.selectable",), ("select", "exists", "union", "union_all"))
+    | _qualify(
+        (f"sqlalchemy.dialects.{dialect}" for dialect in ("postgresql", "sqlite", "mysql")),
+        ("insert",),
+    )
+    | TEXT_CONSTRUCTS
+)
+
+SESSION_TYPES = frozenset(
+    {
+        "sqlalchemy.orm.Session",
+        "sqlalchemy.orm.session.Session",
+        "sqlalchemy.orm.scoped_session",
+        "sqlalchemy.orm.scoping.scoped_session",
+        "sqlalchemy.ext.asyncio.AsyncSession",
+        "sqlalchemy.ext.asyncio.session.AsyncSession",
+        "sqlalchemy.ext.asyncio.async_scoped_session",
+        "sqlalchemy.ext.asyncio.scoping.async_scoped_session",
+        "sqlmodel.Session",
+        "sqlmodel.orm.session.Session",
+        "sqlmodel.ext.asyncio.session.AsyncSession",
+    }
+)
+# A value of a session factory's type seen as a receiver of session methods is its product:
+# the tracker types `SessionLocal()` like `SessionLocal`, and a factory has none of these methods.
+SESSION_FACTORY_TYPES = frozenset(
+    {
+        "sqlalchemy.orm.sessionmaker",
+        "sqlalchemy.orm.session.sessionmaker",
+        "sqlalchemy.ext.asyncio.async_sessionmaker",
+        "sqlalchemy.ext.asyncio.session.async_sessionmaker",
+    }
+)
+SESSION_METHODS = frozenset(
+    {
+        "execute",
+        "exec",
+        "scalars",
+        "scalar",
+        "stream",
+        "stream_scalars",
+        "query",
+        "get",
+        "add",
+        "add_all",
+        "delete",
+        "merge",
+        "flush",
+        "commit",
+        "refresh",
+        "rollback",
+        "bulk_save_objects",
+        "bulk_insert_mappings",
+        "bulk_update_mappings",
+    }
+)
+
+# Methods that run a statement given as their first argument (SQLAlchemy, DB-API, asyncpg, databases).
+EXECUTE_METHODS = frozenset(
+    {
+        "execute",
+        "executemany",
+        "executescript",
+        "exec_driver_sql",
+        "exec",
+        "scalar",
+        "scalars",
+        "fetch",
+        "fetchrow",
+        "fetchval",
+        "fetch_all",
+        "fetch_one",
+        "fetch_val",
+        "iterate",
+        "read_sql",
+        "read_sql_query",
+    }
+)
+STATEMENT_KEYWORDS = frozenset({"query", "sql", "statement", "stmt", "operation"})
+
+_LEADING_NOISE = re.compile(r"(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/|\()*", re.S)
+_SQL_START = re.compile(
+    r"(?:SELECT|INSERT|UPDATE|DELETE|WITH|MERGE|REPLACE|UPSERT|CREATE|DROP|ALTER|TRUNCATE|EXPLAIN|VALUES)\b",
+    re.I,
+)
+
+
+def looks_like_sql(text: str) -> bool:
+    """A statement keyword first, after whitespace, comments and opening parentheses."""
+    start = _LEADING_NOISE.match(text)
+    return _SQL_START.match(text, start.end() if start else 0) is not None
+
+
+def string_head(node: cst.BaseExpression) -> str | None:
+    """The literal text a string expression starts with (None for anything else)."""
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else value.decode("latin-1")
+    if isinstance(node, cst.ConcatenatedString):
+        return string_head(node.left)
+    if isinstance(node, cst.FormattedString):
+        head = ""
+        for part in node.parts:
+            if not isinstance(part, cst.FormattedStringText):
+                break
+            head += part.value
+        return head
+    return None
+
+
+def is_sql_string(node: cst.BaseExpression) -> bool:
+    head = string_head(node)
+    return head is not None and looks_like_sql(head)
+
+
+def construct_name(qualname: str) -> str:
+    return qualname.rsplit(".", 1)[-1]
+
+
+def is_session(ctx: FileContext, node: cst.BaseExpression) -> bool:
+    """A database session: typed as one, made by a session factory, or given by a session provider."""
+    type_name = ctx.instance_type(node)
+    if type_name in SESSION_TYPES or type_name in SESSION_FACTORY_TYPES:
+        return True
+    if isinstance(node, cst.Name):
+        binding = ctx.lookup(node.value)
+        if binding is not None and binding.depends:
+            return is_session_provider(ctx, binding.depends)
+    return False
+
+
+def is_session_provider(ctx: FileContext, qualname: str) -> bool:
+    """A provider function that returns or yields a session (facts from this file or the project index)."""
+    binding = ctx.binding_of(qualname)
+    if binding is None or binding.kind != "def" or binding.returns is None:
+        return False
+    return binding.returns in SESSION_TYPES or binding.returns in SESSION_FACTORY_TYPES
+
+
+def source_of(node: cst.CSTNode) -> str:
+    """The node's code as written, for messages."""
+    return _EMPTY_MODULE.code_for_node(node)
+
+
+_EMPTY_MODULE = cst.Module(body=())
+
+
+def place(ctx: FileContext, layer: str) -> str:
+    """`route 'read_order'` or `route module`, for messages."""
+    function = ctx.function
+    return f"{layer} '{function.qualname}'" if function is not None else f"{layer} module"
+
+
+class ExecutedSqlRule(Rule):
+    """Finds SQL string literals run by an execute-like call, directly or through a local name."""
+
+    def __init__(self, ctx: FileContext, config: Config, sink: list[Report]) -> None:
+        super().__init__(ctx, config, sink)
+        # keyed by the scope's node, which lives as long as the traversal (frames do not)
+        self._sql_names: dict[tuple[int, str], bool] = {}
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+            self._sql_names[(id(self.ctx.frame.node), node.targets[0].target.value)] = is_sql_string(node.value)
+
+    def executed_sql(self, node: cst.Call) -> cst.BaseExpression | None:
+        """The SQL string argument of `x.execute("SELECT ...")`, or None."""
+        if not isinstance(node.func, cst.Attribute) or node.func.attr.value not in EXECUTE_METHODS:
+            return None
+        for arg in node.args:
+            if arg.star:
+                continue
+            if arg.keyword is not None and arg.keyword.value not in STATEMENT_KEYWORDS:
+                continue
+            if is_sql_string(arg.value) or self._is_sql_name(arg.value):
+                return arg.value
+            if arg.keyword is None:
+                return None  # only the first positional argument is the statement
+        return None
+
+    def _is_sql_name(self, node: cst.BaseExpression) -> bool:
+        if not isinstance(node, cst.Name):
+            return False
+        for frame in reversed(self.ctx.frames):
+            known = self._sql_names.get((id(frame.node), node.value))
+            if known is not None:
+                return known
+            if node.value in frame.bindings:
+                return False
+        return False
