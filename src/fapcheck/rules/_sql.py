@@ -8,7 +8,7 @@ project function called `text` never matches.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import libcst as cst
 
@@ -135,15 +135,42 @@ STATEMENT_KEYWORDS = frozenset({"query", "sql", "statement", "stmt", "operation"
 
 _LEADING_NOISE = re.compile(r"(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/|\()*", re.S)
 _SQL_START = re.compile(
-    r"(?:SELECT|INSERT|UPDATE|DELETE|WITH|MERGE|REPLACE|UPSERT|CREATE|DROP|ALTER|TRUNCATE|EXPLAIN|VALUES)\b",
-    re.I,
+    r"(SELECT|INSERT|UPDATE|DELETE|WITH|MERGE|REPLACE|UPSERT|CREATE|DROP|ALTER|TRUNCATE|EXPLAIN|VALUES)\b", re.I
 )
+# What must follow a keyword written in lower or mixed case (matched from the keyword's end),
+# so that "Select a report" is not SQL.
+_OBJECTS = r"\b(?:TABLE|INDEX|VIEW|SCHEMA|SEQUENCE|TYPE|FUNCTION|EXTENSION|DATABASE)\b"
+_COMPANION: Mapping[str, re.Pattern[str]] = {
+    keyword: re.compile(pattern, re.I | re.S)
+    for keyword, pattern in {
+        "SELECT": r"\s*(?:\*|\d|\w+\s*\()|.*?\bFROM\b",
+        "INSERT": r".*?\bINTO\b",
+        "UPDATE": r".*?\bSET\b",
+        "DELETE": r".*?\bFROM\b",
+        "WITH": r".*?\bAS\s*\(",
+        "MERGE": r".*?\bINTO\b",
+        "REPLACE": r".*?\bINTO\b",
+        "CREATE": r".*?" + _OBJECTS,
+        "DROP": r".*?" + _OBJECTS,
+        "ALTER": r".*?" + _OBJECTS,
+        "TRUNCATE": r"\s+\w",
+        "EXPLAIN": r".*?\b(?:SELECT|INSERT|UPDATE|DELETE|ANALYZE)\b",
+        "VALUES": r"\s*\(",
+    }.items()
+}
 
 
 def looks_like_sql(text: str) -> bool:
-    """A statement keyword first, after whitespace, comments and opening parentheses."""
-    start = _LEADING_NOISE.match(text)
-    return _SQL_START.match(text, start.end() if start else 0) is not None
+    """A statement keyword first (after whitespace, comments, parentheses), written as SQL is written."""
+    noise = _LEADING_NOISE.match(text)
+    start = _SQL_START.match(text, noise.end() if noise else 0)
+    if start is None:
+        return False
+    keyword = start.group(1)
+    if keyword.isupper():
+        return True
+    companion = _COMPANION.get(keyword.upper())
+    return companion is not None and companion.match(text, start.end()) is not None
 
 
 def string_head(node: cst.BaseExpression) -> str | None:

@@ -76,7 +76,7 @@ class SessionWorkInRoute(Rule):
     """
 
     code = "FAP202"
-    message = "{receiver}.{method}() in {where}: move the query into a repository and call it through a service"
+    message = "{receiver}.{method}() in {where}: {advice}"
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
@@ -88,4 +88,20 @@ class SessionWorkInRoute(Rule):
         if isinstance(receiver, cst.Attribute) and self.ctx.route_handler is None:
             return  # `self.session` of a repository or helper class, not a handler's own session
         if is_session(self.ctx, receiver):
-            self.report(node, receiver=source_of(receiver), method=func.attr.value, where=place(self.ctx, "route"))
+            method = func.attr.value
+            self.report(
+                node,
+                receiver=source_of(receiver),
+                method=method,
+                where=place(self.ctx, "route"),
+                advice=_advice(method),
+            )
+
+
+_TRANSACTION_METHODS = frozenset({"commit", "rollback", "flush"})
+
+
+def _advice(method: str) -> str:
+    if method in _TRANSACTION_METHODS:
+        return "end the unit of work in the service that owns it"
+    return "move the query into a repository and call it through a service"
