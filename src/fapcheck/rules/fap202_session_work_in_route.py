@@ -99,9 +99,11 @@ class SessionWorkInRoute(Rule):
 
 
 _TRANSACTION_METHODS = frozenset({"commit", "rollback", "flush"})
+_QUERY_METHODS = frozenset({"execute", "exec", "scalars", "scalar", "stream", "stream_scalars", "query", "get"})
 
 
 def _advice(method: str) -> str:
     if method in _TRANSACTION_METHODS:
         return "end the unit of work in the service that owns it"
-    return "move the query into a repository and call it through a service"
+    work = "query" if method in _QUERY_METHODS else "database work"
+    return f"move the {work} into a repository and call it through a service"
