@@ -18,7 +18,9 @@ class HttpExceptionBelowRoutes(HttpExceptionRule):
     `raise HTTPException(404)`, the bare class `raise HTTPException`, a
     subclass defined in the same file, and an instance bound to a name
     (`Invalid = HTTPException(401)` ... `raise Invalid`). A bare `raise` that
-    re-raises a caught exception is not reported. The status code and other
+    re-raises a caught exception is not reported, nor is a raise inside a
+    route handler (`@router.get(...)` on an `APIRouter()`), which is route
+    code wherever its file maps. The status code and other
     arguments of the flagged exception are part of this finding, not of
     FAP302.
 
@@ -62,6 +64,8 @@ class HttpExceptionBelowRoutes(HttpExceptionRule):
     message = "{name} raised in {where}: raise a domain error and translate it in the route"
 
     def visit_Raise(self, node: cst.Raise) -> None:
+        if self.ctx.route_handler is not None:
+            return  # a route handler is route code wherever its file maps
         if node.exc is not None and self.is_http_exception(node.exc):
             raised = node.exc.func if isinstance(node.exc, cst.Call) else node.exc
             self.report(node, name=source_of(raised), where=place(self.ctx, self.ctx.layer))

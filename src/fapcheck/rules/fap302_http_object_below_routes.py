@@ -31,7 +31,9 @@ class HttpObjectBelowRoutes(HttpExceptionRule):
     FAP103's finding, and working with a value of such a type
     (`request.headers`) is not reported again: its annotation was. The
     arguments of an `HTTPException(...)` are left to FAP301, which flags
-    the exception; one fix (a domain error) removes both.
+    the exception; one fix (a domain error) removes both. Route handlers
+    (`@router.get(...)` on an `APIRouter()`) are route code wherever their
+    file maps, and are not reported.
 
     ## Why is this bad?
     Services and repositories hold business rules and data access. Once they
@@ -111,7 +113,7 @@ class HttpObjectBelowRoutes(HttpExceptionRule):
         self._skip.add(id(node))
 
     def _check(self, node: cst.Name | cst.Attribute) -> bool:
-        if self._in_import or self._quiet:
+        if self._in_import or self._quiet or self.ctx.route_handler is not None:
             return False
         resolved = self.ctx.resolve(node)
         if resolved is None or resolved.instance:
