@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from fapcheck.api import lint_paths
+from fapcheck.api import lint_paths, lint_source
 from fapcheck.config import Config
 from fapcheck.engine.context import Binding
 from fapcheck.engine.index import ProjectIndex
@@ -96,3 +96,14 @@ def test_names_from_other_files_resolve_once_the_index_knows_them(
         ("app/api/routes/items.py", 7, "FAP202"),
         ("app/services/auth.py", 3, "FAP301"),
     ]
+
+
+def test_sql_in_template_bytes_and_odd_strings() -> None:
+    source = (
+        "def handler(connection):\n"
+        '    connection.execute(t"SELECT * FROM orders WHERE id = {order_id}")\n'
+        '    connection.execute(b"DELETE FROM orders")\n'
+        '    connection.execute("\\N{NO SUCH NAME} select 1")\n'
+    )
+    findings = lint_source(source, "app/api/routes/orders.py", Config(select=("FAP201",)))
+    assert [(f.line, f.code) for f in findings] == [(2, "FAP201"), (3, "FAP201")]

@@ -8,7 +8,7 @@ project function called `text` never matches.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import libcst as cst
 
@@ -176,18 +176,25 @@ def looks_like_sql(text: str) -> bool:
 def string_head(node: cst.BaseExpression) -> str | None:
     """The literal text a string expression starts with (None for anything else)."""
     if isinstance(node, cst.SimpleString):
-        value = node.evaluated_value
+        try:
+            value = node.evaluated_value
+        except (SyntaxError, ValueError):  # escapes the native parser accepts but Python rejects
+            return None
         return value if isinstance(value, str) else value.decode("latin-1")
     if isinstance(node, cst.ConcatenatedString):
         return string_head(node.left)
-    if isinstance(node, cst.FormattedString):
-        head = ""
-        for part in node.parts:
-            if not isinstance(part, cst.FormattedStringText):
-                break
-            head += part.value
-        return head
+    if isinstance(node, (cst.FormattedString, cst.TemplatedString)):
+        return _leading_text(node.parts)
     return None
+
+
+def _leading_text(parts: Sequence[cst.CSTNode]) -> str:
+    head = ""
+    for part in parts:
+        if not isinstance(part, (cst.FormattedStringText, cst.TemplatedStringText)):
+            break
+        head += part.value
+    return head
 
 
 def is_sql_string(node: cst.BaseExpression) -> bool:
