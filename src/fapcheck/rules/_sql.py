@@ -14,6 +14,7 @@ import libcst as cst
 
 from fapcheck.config import Config
 from fapcheck.engine.context import FileContext
+from fapcheck.rules._calls import _provided_session
 from fapcheck.rules.base import Report, Rule
 
 
@@ -214,16 +215,18 @@ def is_session(ctx: FileContext, node: cst.BaseExpression) -> bool:
     if isinstance(node, cst.Name):
         binding = ctx.lookup(node.value)
         if binding is not None and binding.depends:
-            return is_session_provider(ctx, binding.depends)
+            provided = provided_type(ctx, binding.depends)
+            if provided is not None:
+                return provided in SESSION_TYPES or provided in SESSION_FACTORY_TYPES
+            # the provider is not known (yet): an untyped `db=Depends(get_db)` counts by its names (SPEC)
+            return _provided_session(ctx, node) is not None
     return False
 
 
-def is_session_provider(ctx: FileContext, qualname: str) -> bool:
-    """A provider function that returns or yields a session (facts from this file or the project index)."""
-    binding = ctx.binding_of(qualname)
-    if binding is None or binding.kind != "def" or binding.returns is None:
-        return False
-    return binding.returns in SESSION_TYPES or binding.returns in SESSION_FACTORY_TYPES
+def provided_type(ctx: FileContext, provider: str) -> str | None:
+    """What a provider function returns or yields, from this file or the project index."""
+    binding = ctx.binding_of(provider)
+    return binding.returns if binding is not None and binding.kind == "def" else None
 
 
 def source_of(node: cst.CSTNode) -> str:

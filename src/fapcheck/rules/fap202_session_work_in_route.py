@@ -22,6 +22,10 @@ class SessionWorkInRoute(Rule):
     - a parameter whose `Depends(provider)` names a session provider: a
       function whose return annotation is a session or an iterator, generator
       or context manager of one, or which yields a session;
+    - an untyped parameter named like a session (`db`, `session`,
+      `db_session`) whose provider is not known in this file (nor yet to the
+      project index) but is named like a database provider (`get_db`,
+      `get_session`, `get_database`);
     - a session made from a `sessionmaker`/`async_sessionmaker` in the route.
 
     Not reported: the same method names on other objects (`dict.get`,
