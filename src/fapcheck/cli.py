@@ -46,6 +46,12 @@ app = typer.Typer(
 class OutputFormat(str, Enum):
     full = "full"
     concise = "concise"
+    json = "json"
+    json_lines = "json-lines"
+    sarif = "sarif"
+    github = "github"
+    gitlab = "gitlab"
+    junit = "junit"
 
 
 def _fail(messages: Sequence[str]) -> NoReturn:
@@ -62,6 +68,10 @@ def _guard(action: Callable[[], T]) -> T:
         _fail(error.problems)
     except (typer.Exit, KeyboardInterrupt):
         raise
+    except BrokenPipeError:  # `fapcheck | head`: the reader left, nothing more to say
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_ERROR  # type: ignore[return-value]
     except Exception as error:  # an internal error must never show a traceback to users
         if os.environ.get("FAPCHECK_TRACEBACK"):
             raise
@@ -138,9 +148,13 @@ def check(
             name = stdin_filename or "-"
             stdin = (sys.stdin.buffer.read(), Path(stdin_filename or "-"), name)
         discovery = discover(targets, config)
-        result = run([(path, display_path(path)) for path in discovery.files], config, stdin)
+        progress = _progress(len(discovery.files))
+        try:
+            result = run([(path, display_path(path)) for path in discovery.files], config, stdin, progress.advance)
+        finally:
+            progress.close()
         findings = result.findings
-        _write_report(findings, output_format, output_file, statistics, quiet)
+        _write_report(findings, output_format, output_file, statistics, quiet, tuple(sorted(config.enabled_codes)))
         for problem in (*discovery.errors, *result.errors):
             sys.stderr.write(f"error: {problem}\n")
         if discovery.errors or result.errors:
@@ -152,10 +166,21 @@ def check(
     raise typer.Exit(_guard(execute))
 
 
+def _progress(total: int) -> Any:
+    from fapcheck.report.progress import ProgressBar
+
+    return ProgressBar(total, sys.stderr)
+
+
 def _write_report(
-    findings: Sequence[Any], output_format: OutputFormat, output_file: Path | None, statistics: bool, quiet: bool
+    findings: Sequence[Any],
+    output_format: OutputFormat,
+    output_file: Path | None,
+    statistics: bool,
+    quiet: bool,
+    codes: tuple[str, ...],
 ) -> None:
-    from fapcheck.report import reporter
+    from fapcheck.report import ReportOptions, reporter
 
     stream: TextIO
     if output_file is not None:
@@ -169,7 +194,8 @@ def _write_report(
         if statistics:
             _write_statistics(findings, stream)
         else:
-            reporter(output_format.value)(findings, stream, color=_use_color(stream), quiet=quiet)
+            options = ReportOptions(color=_use_color(stream), quiet=quiet, codes=codes)
+            reporter(output_format.value)(findings, stream, options)
     finally:
         if output_file is not None:
             stream.close()
