@@ -273,3 +273,15 @@ def layers_command(
         return EXIT_ERROR if discovery.errors else EXIT_CLEAN
 
     raise typer.Exit(_guard(execute))
+
+
+@app.command("server")
+def server_command() -> None:
+    """Run the language server (LSP over stdio) for editors; needs `pip install 'fapcheck[lsp]'`."""
+    try:
+        from fapcheck.lsp import serve
+    except ImportError as error:
+        if error.name not in ("pygls", "lsprotocol") and not str(error.name).startswith(("pygls.", "lsprotocol.")):
+            raise
+        _fail([f"the language server needs pygls 2: pip install 'fapcheck[lsp]' ({error})"])
+    serve()
