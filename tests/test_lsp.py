@@ -16,18 +16,12 @@ from pytest_lsp import ClientServerConfig, LanguageClient
 
 from fapcheck.report import rule_url
 
-from conftest import REPO, write
+from conftest import LAYERED_PROJECT, REPO, write
 
 ROUTE = "from app.repositories.users import UserRepository\n\n\ndef list_users() -> None: ...\n"
 PROJECT = {
+    **LAYERED_PROJECT,
     "pyproject.toml": "[tool.fapcheck]\nselect = ['FAP']\n",
-    "app/__init__.py": "",
-    "app/repositories/__init__.py": "",
-    "app/repositories/users.py": "class UserRepository: ...\n",
-    "app/services/__init__.py": "",
-    "app/services/users.py": "class UserService: ...\n",
-    "app/api/__init__.py": "",
-    "app/api/routes/__init__.py": "",
     "app/api/routes/users.py": ROUTE,
 }
 SERVER_ENV = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "src"), os.environ.get("PYTHONPATH", "")])}

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO, write
+from conftest import LAYERED_PROJECT, REPO, write
 
 GIT = shutil.which("git")
 pytestmark = pytest.mark.skipif(GIT is None, reason="pre-commit needs git")
@@ -73,17 +73,6 @@ def pre_commit(root: Path, home: Path, *args: str) -> subprocess.CompletedProces
     )
 
 
-REPOSITORY = {
-    "app/__init__.py": "",
-    "app/repositories/__init__.py": "",
-    "app/repositories/users.py": "class UserRepository: ...\n",
-    "app/services/__init__.py": "",
-    "app/services/users.py": "class UserService: ...\n",
-    "app/api/__init__.py": "",
-    "app/api/routes/__init__.py": "",
-}
-
-
 def test_hook_definition() -> None:
     [hook] = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert hook["id"] == "fapcheck"
@@ -99,7 +88,7 @@ def test_hook_fails_on_a_violation_and_passes_on_clean_code(
     make_project(
         tmp_path,
         hook_repository,
-        {**REPOSITORY, "app/api/routes/users.py": "from app.services.users import UserService\n"},
+        {**LAYERED_PROJECT, "app/api/routes/users.py": "from app.services.users import UserService\n"},
     )
     clean = pre_commit(tmp_path, pre_commit_home, "--all-files")
     assert clean.returncode == 0, clean.stdout + clean.stderr
