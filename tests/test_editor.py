@@ -76,3 +76,13 @@ def test_stdin_noqa_and_configuration_apply(editor_project: Path) -> None:
     assert fapcheck("-", "--stdin-filename", name, cwd=editor_project, stdin=source).returncode == 0
     write(editor_project, {"pyproject.toml": "[tool.fapcheck]\nignore = ['FAP101']\n"})
     assert fapcheck("-", "--stdin-filename", name, cwd=editor_project, stdin=ABSOLUTE).returncode == 0
+
+
+def test_stdin_uses_the_configuration_of_the_named_files_project(editor_project: Path) -> None:
+    # Run from outside the project: the layer comes from the project's own [tool.fapcheck.layers].
+    write(editor_project, {"pyproject.toml": "[tool.fapcheck.layers]\nroute = ['web/**']\n"})
+    outside = editor_project.parent / f"{editor_project.name}-elsewhere"
+    outside.mkdir()
+    name = str(editor_project / "web/users.py")
+    result = fapcheck("-", "--stdin-filename", name, "--output-format", "concise", "-q", cwd=outside, stdin=ABSOLUTE)
+    assert result.stdout == f"{name}:1:36: {MESSAGE}\n"

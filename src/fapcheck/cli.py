@@ -138,7 +138,7 @@ def check(
     from fapcheck.engine.runner import run
 
     def execute() -> int:
-        config = load_config(config_file, isolated).with_overrides(
+        config = load_config(config_file, isolated, _stdin_project(paths, stdin_filename)).with_overrides(
             _split(select), _split(extend_select) or [], _split(ignore) or []
         )
         targets = list(paths or ["."])
@@ -164,6 +164,16 @@ def check(
         return EXIT_CLEAN
 
     raise typer.Exit(_guard(execute))
+
+
+def _stdin_project(paths: list[str] | None, stdin_filename: str | None) -> Path | None:
+    """Where to look for configuration when only stdin is checked: the named file's project, as editors expect."""
+    from fapcheck.config import find_pyproject
+
+    if stdin_filename is None or any(path != "-" for path in paths or ()):
+        return None
+    start = Path(os.path.abspath(stdin_filename)).parent
+    return start if find_pyproject(start) is not None else None
 
 
 def _progress(total: int) -> Any:
