@@ -140,6 +140,18 @@ async def test_quick_fix_adds_noqa(client: LanguageClient) -> None:
     assert edit.range == types.Range(types.Position(0, len(line)), types.Position(0, len(line)))
 
 
+@pytest.mark.asyncio
+async def test_a_broken_configuration_is_shown_once(client: LanguageClient) -> None:
+    write(client.root, {"pyproject.toml": "[tool.fapcheck]\nselct = ['FAP']\n"})  # type: ignore[attr-defined]
+    uri = open_document(client, "app/api/routes/users.py", ROUTE)
+    assert await diagnostics_after(client, uri) == []
+    client.text_document_did_save(types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(uri=uri)))
+    assert await diagnostics_after(client, uri) == []
+    [message] = client.messages
+    assert message.type == types.MessageType.Error
+    assert "unknown key 'selct' (did you mean 'select'?)" in message.message
+
+
 def test_server_without_the_extra_says_how_to_install(tmp_path: Path) -> None:
     # A `pygls` that cannot be imported stands in for an environment without the extra.
     (tmp_path / "pygls").mkdir()

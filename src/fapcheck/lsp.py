@@ -32,6 +32,7 @@ class FapcheckServer(LanguageServer):
         self.findings: dict[str, list[Finding]] = {}  # the last findings of each open document
         self.pending: dict[str, asyncio.Task[None]] = {}
         self.workspace_root: Path | None = None
+        self.last_error: str | None = None
 
     # ---------------------------------------------------------- checking
 
@@ -52,12 +53,14 @@ class FapcheckServer(LanguageServer):
             config = self.config_for(path)
             result = Checker(config).check_source(document.source.encode("utf-8"), path, str(path))
         except ConfigError as error:
+            message = "fapcheck: " + "; ".join(error.problems)
+            if message != self.last_error:  # once, not at every keystroke
+                self.window_show_message(types.ShowMessageParams(types.MessageType.Error, message))
+            self.last_error = message
             self.findings[uri] = []
-            self.window_show_message(
-                types.ShowMessageParams(types.MessageType.Error, "fapcheck: " + "; ".join(error.problems))
-            )
             self.publish(uri, [])
             return
+        self.last_error = None
         self.findings[uri] = list(result.findings)
         lines = document.lines
         self.publish(uri, [self.diagnostic(finding, lines) for finding in result.findings], document.version)
