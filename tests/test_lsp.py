@@ -85,13 +85,13 @@ async def test_diagnostics_on_open_change_and_save(client: LanguageClient) -> No
     client.text_document_did_change(
         types.DidChangeTextDocumentParams(
             text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=9),
-            content_changes=[types.TextDocumentContentChangeWholeDocument(text="é = 1; " + ROUTE)],
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text="s = '😀'; " + ROUTE)],
         )
     )
     client.text_document_did_save(types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(uri=uri)))
     [diagnostic] = await diagnostics_after(client, uri)
     assert diagnostic.code == "FAP101"
-    assert diagnostic.range.start == types.Position(0, 42)  # columns in UTF-16 units
+    assert diagnostic.range.start == types.Position(0, 45)  # UTF-16 units: the emoji counts twice (44 code points)
 
 
 @pytest.mark.asyncio
@@ -150,6 +150,13 @@ async def test_a_broken_configuration_is_shown_once(client: LanguageClient) -> N
     [message] = client.messages
     assert message.type == types.MessageType.Error
     assert "unknown key 'selct' (did you mean 'select'?)" in message.message
+
+
+def test_help_lists_the_server_command() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "fapcheck", "--help"], capture_output=True, text=True, env=SERVER_ENV, check=False
+    )
+    assert "server" in result.stdout
 
 
 def test_server_without_the_extra_says_how_to_install(tmp_path: Path) -> None:
