@@ -46,6 +46,21 @@ PRESET = LayerMap(Path("/project"))
         ("app/crud_user.py", "repository"),
         ("app/use_cases.py", "service"),
         ("app/api/v1/endpoints/items.py", "route"),
+        # a file name's first word counts only outside layer directories
+        ("mealie/db/models/recipe/api_extras.py", "model"),
+        ("app/api_client.py", "route"),
+        # a file name that agrees with its directory keeps the directory's layer
+        ("app/routes/groups/controller_group_self_service.py", "route"),
+        ("app/routes/users/crud.py", "repository"),
+        # tests and migrations are not layers
+        ("backend/tests/api/routes/test_login.py", "unmapped"),
+        ("app/services/tests/helpers.py", "unmapped"),
+        ("tests/routes/helpers.py", "unmapped"),
+        ("app/routes/test_users.py", "unmapped"),
+        ("app/routes/conftest.py", "unmapped"),
+        ("backend/app/alembic/versions/e2412789c190_initialize_models.py", "unmapped"),
+        ("migrations/versions/0001_models.py", "unmapped"),
+        ("app/scripts/install_model.py", "unmapped"),
         # words inside other words do not count
         ("app/servicesx/a.py", "unmapped"),
         ("app/modelling.py", "unmapped"),
@@ -59,6 +74,7 @@ def test_decision_names_the_pattern() -> None:
     assert PRESET.layer_for_relative("app/services/billing.py").pattern == "preset: services/"
     assert PRESET.layer_for_relative("app/user_service.py").pattern == "preset: file name 'service'"
     assert PRESET.layer_for_relative("app/main.py").pattern == ""
+    assert PRESET.layer_for_relative("tests/routes/x.py").pattern == "preset: tests/ (not a layer)"
 
 
 def test_user_patterns_replace_the_preset_for_their_layer() -> None:

@@ -141,6 +141,23 @@ async def test_quick_fix_adds_noqa(client: LanguageClient) -> None:
 
 
 @pytest.mark.asyncio
+async def test_the_rules_fix_is_a_code_action(client: LanguageClient) -> None:
+    text = "from app.services.users import UserService  # noqa: FAP101\n"
+    uri = open_document(client, "app/api/routes/users.py", text)
+    [diagnostic] = await diagnostics_after(client, uri)
+    assert diagnostic.code == "FAP002"
+    fix, noqa = await code_actions(client, uri, diagnostic)
+    assert fix.title == "Fix FAP002: Remove the unused `noqa`"
+    assert fix.is_preferred
+    assert fix.edit is not None and fix.edit.changes is not None
+    [edit] = fix.edit.changes[uri]
+    assert edit.new_text == ""
+    code_end = len("from app.services.users import UserService")
+    assert edit.range == types.Range(types.Position(0, code_end), types.Position(0, len(text) - 1))
+    assert noqa.title == "Ignore FAP002 on this line (# noqa: FAP002)"
+
+
+@pytest.mark.asyncio
 async def test_a_broken_configuration_is_shown_once(client: LanguageClient) -> None:
     write(client.root, {"pyproject.toml": "[tool.fapcheck]\nselct = ['FAP']\n"})  # type: ignore[attr-defined]
     uri = open_document(client, "app/api/routes/users.py", ROUTE)
@@ -183,37 +200,3 @@ def test_a_normal_run_does_not_import_the_server() -> None:
     )
     assert "'fapcheck.engine.runner'" in result.stderr and "'fapcheck.report.sarif'" in result.stderr
     assert "'pygls" not in result.stderr and "'lsprotocol" not in result.stderr
-
-
-def test_a_rule_fix_is_offered_as_a_code_action() -> None:
-    """In-process: no rule has a fix yet, so a finding with one stands in."""
-    from pygls.workspace import Workspace
-
-    from fapcheck.findings import Edit, Finding, Fix
-    from fapcheck.lsp import build_server
-
-    server = build_server()
-    server.protocol._workspace = Workspace(None)
-    uri = "file:///project/app/services/users.py"
-    text = "import time\n\n\nasync def f() -> None:\n    time.sleep(1)\n"
-    server.workspace.put_text_document(types.TextDocumentItem(uri=uri, language_id="python", version=1, text=text))
-    fix = Fix("Use `await asyncio.sleep`", (Edit(5, 5, 5, 15, "await asyncio.sleep"),))
-    finding = Finding("app/services/users.py", 5, 5, "FAP402", "time.sleep in async def", 5, 18, "service", "", fix)
-    server.findings[uri] = [finding]
-    diagnostic = server.diagnostic(finding, server.workspace.get_text_document(uri).lines)
-    actions = server.code_actions(
-        types.CodeActionParams(
-            text_document=types.TextDocumentIdentifier(uri),
-            range=diagnostic.range,
-            context=types.CodeActionContext(diagnostics=[diagnostic]),
-        )
-    )
-    assert [a.title for a in actions] == [
-        "Fix FAP402: Use `await asyncio.sleep`",
-        "Ignore FAP402 on this line (# noqa: FAP402)",
-    ]
-    assert actions[0].is_preferred
-    assert actions[0].edit is not None and actions[0].edit.changes is not None
-    [edit] = actions[0].edit.changes[uri]
-    assert edit.new_text == "await asyncio.sleep"
-    assert edit.range == types.Range(types.Position(4, 4), types.Position(4, 14))

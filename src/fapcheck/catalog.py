@@ -50,7 +50,7 @@ _LOWER = frozenset({SERVICE, REPOSITORY})
 
 CATALOG: tuple[RuleSpec, ...] = (
     RuleSpec("FAP001", "syntax-error", "A file that cannot be read or parsed", "fap001_syntax_error"),
-    RuleSpec("FAP002", "unused-noqa", "A `# noqa: FAP...` that suppresses nothing", "fap002_unused_noqa"),
+    RuleSpec("FAP002", "unused-noqa", "A `# noqa: FAP...` that suppresses nothing", "fap002_unused_noqa", fixable=True),
     RuleSpec(
         "FAP101",
         "route-imports-repository",

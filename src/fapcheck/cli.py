@@ -7,14 +7,18 @@ import sys
 from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TextIO, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TextIO, TypeVar
 
 import typer
 from typer.core import TyperGroup
 
 from fapcheck import __version__
+from fapcheck.baseline import BaselineError
 from fapcheck.catalog import BY_CODE, CATALOG
 from fapcheck.config import Config, ConfigError, load_config
+
+if TYPE_CHECKING:
+    from fapcheck.report.progress import ProgressBar
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
@@ -66,6 +70,8 @@ def _guard(action: Callable[[], T]) -> T:
         return action()
     except ConfigError as error:
         _fail(error.problems)
+    except BaselineError as error:
+        _fail([str(error)])
     except (typer.Exit, KeyboardInterrupt):
         raise
     except BrokenPipeError:  # `fapcheck | head`: the reader left, nothing more to say
@@ -132,10 +138,21 @@ def check(
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when there are findings.")] = False,
     statistics: Annotated[bool, typer.Option("--statistics", help="Show counts per rule instead.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print findings only, no summary.")] = False,
+    fix: Annotated[bool, typer.Option("--fix", help="Apply the safe fixes in place.")] = False,
+    unsafe_fixes: Annotated[
+        bool, typer.Option("--unsafe-fixes", help="With --fix or --diff, apply unsafe fixes too.")
+    ] = (False),
+    diff: Annotated[bool, typer.Option("--diff", help="Print the fixes as a unified diff; write nothing.")] = False,
+    baseline: Annotated[
+        Path | None, typer.Option("--baseline", help="Report only findings that are not in this baseline file.")
+    ] = None,
+    write_baseline_file: Annotated[
+        Path | None, typer.Option("--write-baseline", help="Record today's findings in this file and exit 0.")
+    ] = None,
 ) -> None:
     """Check files and directories (the default command)."""
     from fapcheck.engine.files import discover, display_path
-    from fapcheck.engine.runner import run
+    from fapcheck.engine.runner import RunResult, run
 
     def execute() -> int:
         config = load_config(config_file, isolated, _stdin_project(paths, stdin_filename)).with_overrides(
@@ -148,13 +165,55 @@ def check(
             name = stdin_filename or "-"
             stdin = (sys.stdin.buffer.read(), Path(stdin_filename or "-"), name)
         discovery = discover(targets, config)
-        progress = _progress(len(discovery.files))
-        try:
-            result = run([(path, display_path(path)) for path in discovery.files], config, stdin, progress.advance)
-        finally:
-            progress.close()
+        files = [(path, display_path(path)) for path in discovery.files]
+        fixed: int | None = None
+        if fix or diff:
+            from fapcheck.engine.fixes import fix_files
+
+            fix_run = fix_files(files, config, unsafe_fixes, write=not diff, stdin=stdin)
+            result = RunResult(fix_run.results, fix_run.errors)
+            if diff:
+                return _report_diff(fix_run.diffs, discovery.errors, fix_run.errors)
+            fixed = fix_run.fixed
+            for _, source in fix_run.fixed_sources:
+                sys.stdout.buffer.write(source)  # like ruff: fixed stdin goes to stdout
+            if fix_run.fixed_sources:
+                sys.stdout.flush()
+        else:
+            progress = _progress(len(files))
+            try:
+                result = run(files, config, stdin, progress.advance)
+            finally:
+                progress.close()
         findings = result.findings
-        _write_report(findings, output_format, output_file, statistics, quiet, tuple(sorted(config.enabled_codes)))
+        if write_baseline_file is not None:
+            from fapcheck.baseline import write_baseline
+
+            count = write_baseline(write_baseline_file, findings, config.root)
+            typer.echo(f"Wrote {count} finding{'s' if count != 1 else ''} to the baseline {write_baseline_file}.")
+            return EXIT_CLEAN
+        stale: list[tuple[tuple[str, str, str], int]] = []
+        if baseline is not None:
+            from fapcheck.baseline import apply_baseline, read_baseline
+
+            applied = apply_baseline(findings, read_baseline(baseline), config.root)
+            findings, stale = applied.new, applied.stale
+        fixed_stdin = fixed is not None and stdin is not None  # stdout carries the fixed source
+        _write_report(
+            findings,
+            OutputFormat.concise if fixed_stdin else output_format,
+            output_file,
+            statistics,
+            quiet or fixed_stdin,
+            tuple(sorted(config.enabled_codes)),
+            fixed,
+            sys.stderr if fixed_stdin else None,
+        )
+        if statistics and stale:
+            total = sum(count for _, count in stale)
+            typer.echo(f"\n{total} baseline entr{'ies are' if total != 1 else 'y is'} stale (fixed since):")
+            for (path, code, _), count in stale:
+                typer.echo(f"  {path}: {code}" + (f" x{count}" if count > 1 else ""))
         for problem in (*discovery.errors, *result.errors):
             sys.stderr.write(f"error: {problem}\n")
         if discovery.errors or result.errors:
@@ -176,10 +235,27 @@ def _stdin_project(paths: list[str] | None, stdin_filename: str | None) -> Path 
     return start if find_pyproject(start) is not None else None
 
 
-def _progress(total: int) -> Any:
+def _progress(total: int) -> ProgressBar:
     from fapcheck.report.progress import ProgressBar
 
     return ProgressBar(total, sys.stderr)
+
+
+def _report_diff(diffs: Sequence[str], *errors: Sequence[str]) -> int:
+    for text in diffs:
+        sys.stdout.write(text)
+    count = len(diffs)
+    if count:
+        sys.stderr.write(f"Would fix {count} file{'s' if count != 1 else ''}.\n")
+    problems = [problem for group in errors for problem in group]
+    for problem in problems:
+        sys.stderr.write(f"error: {problem}\n")
+    if problems:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if diffs else EXIT_CLEAN
+
+
+HUMAN_FORMATS = frozenset({"full", "concise"})
 
 
 def _write_report(
@@ -189,8 +265,11 @@ def _write_report(
     statistics: bool,
     quiet: bool,
     codes: tuple[str, ...],
+    fixed: int | None = None,
+    to: TextIO | None = None,
 ) -> None:
     from fapcheck.report import ReportOptions, reporter
+    from fapcheck.report.summary import summary_line
 
     stream: TextIO
     if output_file is not None:
@@ -199,16 +278,25 @@ def _write_report(
         except OSError as error:
             _fail([f"{output_file}: cannot write: {error.strerror or error}"])
     else:
-        stream = sys.stdout
+        stream = to or sys.stdout
     try:
         if statistics:
             _write_statistics(findings, stream)
         else:
-            options = ReportOptions(color=_use_color(stream), quiet=quiet, codes=codes)
+            docs = _rule_docs(codes) if output_format is OutputFormat.sarif else {}
+            options = ReportOptions(color=_use_color(stream), quiet=quiet, codes=codes, rule_docs=docs)
             reporter(output_format.value)(findings, stream, options)
+            if output_format.value in HUMAN_FORMATS and not quiet:
+                stream.write(summary_line(findings, fixed) + "\n")
     finally:
         if output_file is not None:
             stream.close()
+
+
+def _rule_docs(codes: Sequence[str]) -> dict[str, str]:
+    from fapcheck.rules import rule_class
+
+    return {code: rule_class(code).documentation() for code in codes}
 
 
 def _write_statistics(findings: Sequence[Any], stream: TextIO) -> None:
@@ -278,6 +366,38 @@ def layers_command(
             decision = layer_map.layer_for(path)
             rows.append((display_path(path), decision.layer, decision.pattern or "-"))
         _table(("path", "layer", "decided by"), rows, sys.stdout)
+        for problem in discovery.errors:
+            sys.stderr.write(f"error: {problem}\n")
+        return EXIT_ERROR if discovery.errors else EXIT_CLEAN
+
+    raise typer.Exit(_guard(execute))
+
+
+class GraphFormat(str, Enum):
+    mermaid = "mermaid"
+    dot = "dot"
+
+
+@app.command("graph")
+def graph_command(
+    paths: Annotated[list[str] | None, typer.Argument(help="Files or directories to include.")] = None,
+    graph_format: Annotated[GraphFormat, typer.Option("--format", help="Mermaid (default) or Graphviz DOT.")] = (
+        GraphFormat.mermaid
+    ),
+    modules: Annotated[bool, typer.Option("--modules", help="One node per module instead of per layer.")] = False,
+    config_file: Annotated[Path | None, typer.Option("--config", help="Read this pyproject.toml.")] = None,
+    isolated: Annotated[bool, typer.Option("--isolated", help="Ignore all configuration files.")] = False,
+) -> None:
+    """Print the import graph between layers; forbidden edges are red and name their rule."""
+    from fapcheck.engine.files import discover
+    from fapcheck.engine.graph import build_graph, to_dot, to_mermaid
+
+    def execute() -> int:
+        config = load_config(config_file, isolated)
+        discovery = discover(list(paths or ["."]), config)
+        graph = build_graph(discovery.files, config)
+        render = to_dot if graph_format is GraphFormat.dot else to_mermaid
+        sys.stdout.write(render(graph, modules))
         for problem in discovery.errors:
             sys.stderr.write(f"error: {problem}\n")
         return EXIT_ERROR if discovery.errors else EXIT_CLEAN

@@ -28,6 +28,15 @@ PRESET_FILE_WORDS: Mapping[str, tuple[str, ...]] = {
 }
 
 
+# Code outside the application's layers: tests and generated migrations. Any such
+# directory in the path, or a test file name, leaves the file unmapped.
+NEUTRAL_DIRECTORIES = frozenset({"tests", "test", "testing", "migrations", "alembic", "scripts"})
+
+
+def _is_test_file(stem: str) -> bool:
+    return stem == "conftest" or stem.startswith("test_") or stem.endswith("_test")
+
+
 @dataclass(frozen=True, slots=True)
 class LayerDecision:
     layer: str
@@ -64,8 +73,14 @@ class LayerMap:
     """Decides the layer of a path from user patterns first, then the preset.
 
     User patterns for a layer replace the preset words of that layer; `extend`
-    patterns add to them. Among user patterns the longest matching one wins;
-    in the preset, the innermost matching path part wins.
+    patterns add to them. Among user patterns the longest matching one wins.
+
+    In the preset, the innermost matching path part wins: a file name that is a
+    layer word (`crud.py`, `deps.py`), then a file name whose last word is one
+    (`user_service.py`), then the innermost layer directory. A file name's
+    first word (`crud_user.py`) counts only outside layer directories, and a
+    file inside a layer directory whose name also carries that layer's word
+    (`routes/controller_self_service.py`) stays in the directory's layer.
     """
 
     def __init__(
@@ -105,12 +120,27 @@ class LayerMap:
     def _preset(self, rel: str) -> LayerDecision:
         parts = rel.split("/")
         stem = parts[-1].rsplit(".", 1)[0]
-        for word in (stem, *reversed(stem.split("_"))):
+        neutral = next((part for part in parts[:-1] if part in NEUTRAL_DIRECTORIES), None)
+        if neutral is not None:
+            return LayerDecision(UNMAPPED, f"preset: {neutral}/ (not a layer)")
+        if _is_test_file(stem):
+            return LayerDecision(UNMAPPED, "preset: test file (not a layer)")
+        whole = self._file_words.get(stem)
+        if whole is not None:
+            return LayerDecision(whole, f"preset: file name '{stem}'")
+        directory = next(
+            (
+                LayerDecision(self._dir_words[part], f"preset: {part}/")
+                for part in reversed(parts[:-1])
+                if part in self._dir_words
+            ),
+            UNMAPPED_DECISION,
+        )
+        words = stem.split("_")
+        if directory.mapped and directory.layer in {self._file_words.get(word) for word in words}:
+            return directory  # the file name agrees with its directory
+        for word in (words[-1], words[0]) if not directory.mapped else (words[-1],):
             layer = self._file_words.get(word)
             if layer is not None:
                 return LayerDecision(layer, f"preset: file name '{word}'")
-        for part in reversed(parts[:-1]):
-            layer = self._dir_words.get(part)
-            if layer is not None:
-                return LayerDecision(layer, f"preset: {part}/")
-        return UNMAPPED_DECISION
+        return directory

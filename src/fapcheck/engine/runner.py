@@ -16,9 +16,10 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 from fapcheck.catalog import BY_CODE
 from fapcheck.config import Config
 from fapcheck.engine.context import FileContext
+from fapcheck.engine.fixes import build_fix
 from fapcheck.engine.index import ProjectIndex
 from fapcheck.engine.suppress import Suppressions, read_suppressions
-from fapcheck.findings import FileResult, Finding
+from fapcheck.findings import Edit, FileResult, Finding, Fix
 from fapcheck.layers import compile_pattern, relative_posix
 from fapcheck.rules import rule_class
 from fapcheck.rules.base import Report, Rule
@@ -110,7 +111,7 @@ class Checker:
         if not rule_codes and "FAP001" not in codes:
             return FileResult(display, layer)
         try:
-            encoding = _encoding(source)
+            encoding = source_encoding(source)
             text = source.decode(encoding)
         except (SyntaxError, LookupError) as error:
             return _failed(display, layer, f"cannot decode file: {error}", 1, 1, codes)
@@ -130,12 +131,13 @@ class Checker:
         reports: list[Report] = []
         rules = [rule_class(code)(ctx, self.config, reports) for code in rule_codes]
         module.visit(_Dispatcher(ctx, rules))
-        return FileResult(display, layer, _findings(display, layer, module, text, reports, codes))
+        return FileResult(display, layer, _findings(ctx, module, text, reports, codes))
 
 
 def _findings(
-    display: str, layer: str, module: cst.Module, text: str, reports: list[Report], codes: frozenset[str]
+    ctx: FileContext, module: cst.Module, text: str, reports: list[Report], codes: frozenset[str]
 ) -> tuple[Finding, ...]:
+    display, layer = ctx.path, ctx.layer
     suppressions = read_suppressions(text)
     if not reports and not suppressions.by_line:
         return ()
@@ -159,6 +161,7 @@ def _findings(
                     where.end.column + 1,
                     layer,
                     _line(lines, line),
+                    build_fix(report.fix, module, positions, ctx) if report.fix is not None else None,
                 )
             )
     if "FAP002" in codes:
@@ -174,6 +177,7 @@ def _unused_noqa(
             continue
         unused = [c for c in comment.codes if c in codes and c not in comment.used and c != "FAP002"]
         if unused and not suppressions.suppresses("FAP002", comment.line):
+            source_line = _line(lines, comment.line)
             yield Finding(
                 display,
                 comment.line,
@@ -183,8 +187,20 @@ def _unused_noqa(
                 comment.line,
                 comment.end_col,
                 layer,
-                _line(lines, comment.line),
+                source_line,
+                _noqa_fix(comment.line, comment.col, comment.end_col, comment.codes, unused, source_line),
             )
+
+
+def _noqa_fix(line: int, col: int, end_col: int, codes: tuple[str, ...], unused: list[str], source_line: str) -> Fix:
+    kept = [c for c in codes if c not in unused]
+    if kept:
+        return Fix("Remove the unused codes", (Edit(line, col, line, end_col, f"# noqa: {', '.join(kept)}"),))
+    rest = source_line[end_col - 1 :]
+    if rest.strip() and not rest.lstrip().startswith("#"):
+        return Fix("Remove the unused `noqa`", (Edit(line, col, line, end_col, "#"),))
+    start = len(source_line[: col - 1].rstrip()) + 1
+    return Fix("Remove the unused `noqa`", (Edit(line, start, line, end_col, ""),))
 
 
 def _failed(display: str, layer: str, message: str, line: int, col: int, codes: frozenset[str]) -> FileResult:
@@ -221,7 +237,7 @@ def _first_line(message: str) -> str:
 _LINE_END = re.compile(rb"\r\n|\r|\n")
 
 
-def _encoding(source: bytes) -> str:
+def source_encoding(source: bytes) -> str:
     """The PEP 263 / BOM encoding, as CPython would read the file."""
     lines = iter(source.splitlines(keepends=True)[:2])
     try:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Protocol, TextIO
 
 from fapcheck.findings import Finding
@@ -35,6 +35,7 @@ class ReportOptions:
     color: bool = False
     quiet: bool = False
     codes: tuple[str, ...] = ()  # the selected rule codes, sorted (SARIF lists them all)
+    rule_docs: Mapping[str, str] = field(default_factory=dict)  # code -> documentation, where a format shows it
 
 
 class Reporter(Protocol):

@@ -7,7 +7,6 @@ from typing import TextIO
 
 from fapcheck.findings import Finding
 from fapcheck.report import ReportOptions
-from fapcheck.report.summary import summary_line
 
 Segment = tuple[str, str]  # (text, rich style; "" for none)
 
@@ -18,6 +17,7 @@ def render(finding: Finding) -> list[list[Segment]]:
         (finding.path, "bold"),
         (f":{finding.line}:{finding.col}: ", ""),
         (finding.code, "bold red"),
+        (" [*]" if finding.fix is not None else "", "cyan"),
         (f" {finding.message}", ""),
     ]
     lines = [head]
@@ -39,8 +39,6 @@ def render(finding: Finding) -> list[list[Segment]]:
 
 def write(findings: Sequence[Finding], stream: TextIO, options: ReportOptions) -> None:
     lines = [line for finding in findings for line in render(finding)]
-    if not options.quiet:
-        lines.append([(summary_line(findings), "bold" if findings else "green")])
     if not options.color:
         stream.write("".join("".join(text for text, _ in line) + "\n" for line in lines))
         return

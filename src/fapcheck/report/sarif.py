@@ -20,15 +20,9 @@ FINGERPRINT_KEY = "fapcheck/v1"
 _SECTION = re.compile(r"^## What it does\n+(.*?)(?:\n## |\Z)", re.S | re.M)
 
 
-def _documentation(code: str) -> str:
-    from fapcheck.rules import rule_class
-
-    return rule_class(code).documentation()
-
-
-def _rule(code: str) -> dict[str, Any]:
+def _rule(code: str, options: ReportOptions) -> dict[str, Any]:
     spec = BY_CODE[code]
-    doc = _documentation(code)
+    doc = options.rule_docs.get(code) or spec.summary
     what = _SECTION.search(doc)
     full = " ".join((what.group(1) if what else doc.split("\n\n")[0]).split())
     return {
@@ -107,7 +101,7 @@ def document(findings: Sequence[Finding], options: ReportOptions) -> dict[str, A
                         "version": __version__,
                         "semanticVersion": __version__,
                         "informationUri": "https://fapcheck.readthedocs.io/",
-                        "rules": [_rule(code) for code in codes],
+                        "rules": [_rule(code, options) for code in codes],
                     }
                 },
                 "columnKind": "unicodeCodePoints",

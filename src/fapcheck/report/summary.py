@@ -7,11 +7,14 @@ from collections.abc import Sequence
 from fapcheck.findings import Finding
 
 
-def summary_line(findings: Sequence[Finding]) -> str:
-    count = len(findings)
+def summary_line(findings: Sequence[Finding], fixed: int | None = None) -> str:
+    """`Found N errors.`, with what --fix did or could do, as ruff words it."""
+    count = len(findings) + (fixed or 0)
     if count == 0:
         return "All checks passed!"
     noun = "error" if count == 1 else "errors"
+    if fixed is not None:
+        return f"Found {count} {noun} ({fixed} fixed, {len(findings)} remaining)."
     fixable = sum(1 for f in findings if f.fix is not None)
     tail = f" ({fixable} fixable with --fix)" if fixable else ""
     return f"Found {count} {noun}{tail}."

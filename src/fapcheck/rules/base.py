@@ -7,7 +7,6 @@ reporters or the command line. Its docstring is its documentation.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -17,7 +16,20 @@ from fapcheck.catalog import BY_CODE, RuleSpec
 from fapcheck.config import Config
 from fapcheck.engine.context import FileContext
 
-FixBuilder = Callable[[cst.Module], "cst.Module | None"]
+
+@dataclass(frozen=True, slots=True)
+class NodeFix:
+    """A fix as a rule declares it: replace `node` by `replacement` (a node or source text).
+
+    `add_import` names a module the replacement needs; the engine adds
+    `import <module>` after the file's top imports unless it is imported already.
+    """
+
+    description: str
+    node: cst.CSTNode
+    replacement: cst.CSTNode | str
+    add_import: str | None = None
+    safe: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,9 +37,7 @@ class Report:
     node: cst.CSTNode
     code: str
     message: str
-    fix: FixBuilder | None = None
-    fix_safe: bool = True
-    fix_description: str = ""
+    fix: NodeFix | None = None
 
 
 class Rule(cst.BatchableCSTVisitor):
@@ -48,16 +58,9 @@ class Rule(cst.BatchableCSTVisitor):
         self.config = config
         self._sink = sink
 
-    def report(
-        self,
-        node: cst.CSTNode,
-        fix: FixBuilder | None = None,
-        fix_safe: bool = True,
-        fix_description: str = "",
-        **fields: object,
-    ) -> None:
+    def report(self, node: cst.CSTNode, fix: NodeFix | None = None, **fields: object) -> None:
         message = self.message.format(**fields) if fields else self.message
-        self._sink.append(Report(node, self.code, message, fix, fix_safe, fix_description))
+        self._sink.append(Report(node, self.code, message, fix))
 
     @classmethod
     def documentation(cls) -> str:

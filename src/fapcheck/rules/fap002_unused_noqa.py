@@ -28,7 +28,8 @@ class UnusedNoqa(Rule):
     ```
 
     ## Fix safety
-    No fix yet: remove the code from the comment.
+    Safe: `--fix` removes the unused codes from the comment, or the whole
+    `# noqa: ...` when none is left; the rest of the comment stays.
     """
 
     code = "FAP002"

@@ -1,0 +1,212 @@
+"""Fixes: from a rule's node replacement to text edits, and applying them safely.
+
+Edits are plain (line, column) ranges so they pickle, serialise to JSON and
+travel to editors. Applying runs in rounds: each round re-checks the file,
+applies the non-overlapping fixes, and keeps the result only if it parses.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import libcst as cst
+from libcst.metadata import CodeRange
+
+from fapcheck.config import Config
+from fapcheck.findings import Edit, FileResult, Finding, Fix
+
+if TYPE_CHECKING:
+    from fapcheck.engine.context import FileContext
+    from fapcheck.engine.runner import Checker
+    from fapcheck.rules.base import NodeFix
+
+MAX_ROUNDS = 10
+
+
+def build_fix(
+    node_fix: NodeFix, module: cst.Module, positions: Mapping[cst.CSTNode, CodeRange], ctx: FileContext
+) -> Fix | None:
+    where = positions[node_fix.node]
+    replacement = node_fix.replacement
+    text = replacement if isinstance(replacement, str) else module.code_for_node(replacement)
+    edits = [Edit(where.start.line, where.start.column + 1, where.end.line, where.end.column + 1, text)]
+    if node_fix.add_import is not None:
+        bound = ctx.frames[0].bindings.get(node_fix.add_import.split(".")[0])
+        if bound is None:
+            edits.insert(0, import_edit(module, positions, node_fix.add_import))
+        elif bound.kind != "import" or bound.qualname != node_fix.add_import:
+            return None  # the name means something else here: no safe fix
+    return Fix(node_fix.description, tuple(edits), node_fix.safe)
+
+
+def import_edit(module: cst.Module, positions: Mapping[cst.CSTNode, CodeRange], name: str) -> Edit:
+    """Insert `import name` after the imports at the top of the module (after the docstring)."""
+    line = 1
+    for index, statement in enumerate(module.body):
+        if not isinstance(statement, cst.SimpleStatementLine):
+            break
+        first = statement.body[0] if statement.body else None
+        is_docstring = index == 0 and isinstance(first, cst.Expr) and isinstance(first.value, cst.SimpleString)
+        if not (is_docstring or isinstance(first, (cst.Import, cst.ImportFrom))):
+            break
+        line = positions[statement].end.line + 1
+    return Edit(line, 1, line, 1, f"import {name}{module.default_newline}")
+
+
+def apply_edits(text: str, edits: Sequence[Edit]) -> tuple[str, int]:
+    """Apply the edits that do not overlap an earlier one; identical edits are applied once."""
+    starts = [0]
+    for line in text.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+
+    def offset(line: int, col: int) -> int:
+        return min(starts[min(line, len(starts)) - 1] + col - 1, len(text))
+
+    spans = sorted({(offset(e.line, e.col), offset(e.end_line, e.end_col), e.text) for e in edits})
+    pieces: list[str] = []
+    cursor = 0
+    applied = 0
+    for start, end, replacement in spans:
+        if start < cursor:
+            continue
+        pieces += [text[cursor:start], replacement]
+        cursor = end
+        applied += 1
+    pieces.append(text[cursor:])
+    return "".join(pieces), applied
+
+
+@dataclass(frozen=True, slots=True)
+class FixOutcome:
+    source: bytes
+    fixed: int
+    findings: tuple[Finding, ...]
+
+    def changed(self, original: bytes) -> bool:
+        return self.source != original
+
+
+def fix_source(checker: Checker, source: bytes, path: Path, display: str, unsafe: bool) -> FixOutcome:
+    """Apply fixes in rounds until none is left (or a round would not parse); never touch FAP001 files."""
+    from fapcheck.engine.runner import source_encoding
+
+    current = source
+    fixed = 0
+    findings = checker.check_source(current, path, display).findings
+    for _ in range(MAX_ROUNDS):
+        if any(f.code == "FAP001" for f in findings):
+            break
+        fixes = [f.fix for f in findings if f.fix is not None and (f.fix.safe or unsafe)]
+        if not fixes:
+            break
+        encoding = source_encoding(current)
+        text = current.decode(encoding)
+        new_text, _ = apply_edits(text, [edit for fix in fixes for edit in fix.edits])
+        candidate = new_text.encode(encoding)
+        try:
+            cst.parse_module(new_text)
+        except Exception:
+            break  # a fix that would break the file is never written
+        if candidate == current:
+            break
+        new_findings = checker.check_source(candidate, path, display).findings
+        still_fixable = sum(1 for f in new_findings if f.fix is not None and (f.fix.safe or unsafe))
+        fixed += max(0, len(fixes) - still_fixable)
+        current, findings = candidate, new_findings
+    return FixOutcome(current, fixed, findings)
+
+
+class ReadOnlyError(OSError):
+    pass
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write through a temporary file and a rename, keeping the file's permissions."""
+    mode = stat.S_IMODE(os.stat(path).st_mode)
+    if not mode & stat.S_IWUSR:
+        raise ReadOnlyError("cannot write fixes: the file is read-only")
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+@dataclass(frozen=True, slots=True)
+class FixRun:
+    results: tuple[FileResult, ...]
+    fixed: int
+    diffs: tuple[str, ...]
+    errors: tuple[str, ...]
+    fixed_sources: tuple[tuple[str, bytes], ...] = ()  # display path -> fixed source, for stdin
+
+
+def fix_files(
+    targets: Sequence[tuple[Path, str]],
+    config: Config,
+    unsafe: bool,
+    write: bool,
+    stdin: tuple[bytes, Path, str] | None = None,
+) -> FixRun:
+    """`--fix` (write) or `--diff` (do not write) over the files; files that cannot be fixed keep their findings."""
+    from fapcheck.engine.runner import Checker
+
+    checker = Checker(config)
+    results: list[FileResult] = []
+    diffs: list[str] = []
+    errors: list[str] = []
+    fixed_sources: list[tuple[str, bytes]] = []
+    fixed = 0
+    items: list[tuple[Path, str, bytes | None]] = [(path, display, None) for path, display in targets]
+    if stdin is not None:
+        items.append((stdin[1], stdin[2], stdin[0]))
+    for path, display, given in items:
+        if given is None:
+            try:
+                original = path.read_bytes()
+            except OSError:
+                results.append(checker.check_path(path, display))
+                continue
+        else:
+            original = given
+        outcome = fix_source(checker, original, path, display, unsafe)
+        if given is not None:
+            fixed_sources.append((display, outcome.source))
+        if outcome.changed(original):
+            if not write:
+                diffs.append(unified_diff(original, outcome.source, display))
+            elif given is None:
+                try:
+                    write_atomically(path, outcome.source)
+                except OSError as error:
+                    reason = str(error) if isinstance(error, ReadOnlyError) else f"cannot write fixes: {error}"
+                    errors.append(f"{display}: {reason}")
+                    results.append(checker.check_source(original, path, display))
+                    continue
+        if write:
+            fixed += outcome.fixed
+            results.append(FileResult(display, checker.layer_map.layer_for(path).layer, outcome.findings))
+        else:
+            results.append(checker.check_source(original, path, display))
+    return FixRun(
+        tuple(sorted(results, key=lambda r: r.path)), fixed, tuple(diffs), tuple(errors), tuple(fixed_sources)
+    )
+
+
+def unified_diff(before: bytes, after: bytes, display: str) -> str:
+    import difflib
+
+    encoding = "utf-8"
+    old = before.decode(encoding, errors="replace").splitlines(keepends=True)
+    new = after.decode(encoding, errors="replace").splitlines(keepends=True)
+    return "".join(difflib.unified_diff(old, new, f"a/{display}", f"b/{display}"))
