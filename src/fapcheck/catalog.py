@@ -72,6 +72,37 @@ CATALOG: tuple[RuleSpec, ...] = (
         "fap103_web_framework_imported_below_routes",
         _LOWER,
     ),
+    # The blocking-call rules are layer-independent: the event loop is blocked wherever the call is.
+    RuleSpec(
+        "FAP401",
+        "blocking-network-call-in-async-function",
+        "A blocking network call (requests, httpx.Client, urllib, boto3, redis, smtplib, socket) in `async def`",
+        "fap401_blocking_network_call_in_async_function",
+    ),
+    RuleSpec(
+        "FAP402",
+        "blocking-sleep-in-async-function",
+        "`time.sleep` in `async def`",
+        "fap402_blocking_sleep_in_async_function",
+    ),
+    RuleSpec(
+        "FAP403",
+        "blocking-file-io-in-async-function",
+        "Blocking file I/O (`open`, `Path.read_text`, `shutil`) in `async def`",
+        "fap403_blocking_file_io_in_async_function",
+    ),
+    RuleSpec(
+        "FAP404",
+        "blocking-process-call-in-async-function",
+        "A blocking process call (`subprocess`, `os.system`, `os.wait`) in `async def`",
+        "fap404_blocking_process_call_in_async_function",
+    ),
+    RuleSpec(
+        "FAP405",
+        "sync-database-call-in-async-function",
+        "A synchronous database driver or SQLAlchemy `Session` used in `async def`",
+        "fap405_sync_database_call_in_async_function",
+    ),
 )
 
 BY_CODE: dict[str, RuleSpec] = {spec.code: spec for spec in CATALOG}

@@ -35,6 +35,16 @@ TYPE_WRAPPERS = frozenset(
 UNION_TYPES = frozenset({"typing.Union", "typing_extensions.Union"})
 TYPE_CHECKING_NAMES = frozenset({"typing.TYPE_CHECKING", "typing_extensions.TYPE_CHECKING"})
 
+# pathlib's fluent API: these methods and attributes of a path, and `path / "x"`, give a path again,
+# so `(Path(__file__).parent / "data.json").read_text()` keeps its type.
+_PATH_FLUENT = frozenset(
+    ("parent", "absolute", "resolve", "expanduser", "joinpath", "with_name", "with_stem", "with_suffix", "home", "cwd")
+)
+FLUENT_TYPES: dict[str, frozenset[str]] = dict.fromkeys(
+    ("pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath", "pathlib.PurePath", "pathlib.PurePosixPath"),
+    _PATH_FLUENT,
+)
+
 BindingKind = Literal["import", "instance", "def", "local"]
 FrameKind = Literal["module", "class", "function", "lambda"]
 
@@ -177,6 +187,8 @@ class FileContext:
             base = self.resolve(node.value)
             if base is None:
                 return None
+            if node.attr.value in FLUENT_TYPES.get(base.qualname, ()):  # Path.cwd, path.parent
+                return Resolved(base.qualname, True)
             qualname = f"{base.qualname}.{node.attr.value}"
             if self.project is not None and not base.instance:
                 known = self.project.binding_for(qualname)
@@ -186,6 +198,9 @@ class FileContext:
         if isinstance(node, cst.Call):
             callee = self.resolve(node.func)
             return Resolved(callee.qualname, True) if callee is not None else None
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Divide):
+            left = self.resolve(node.left)
+            return left if left is not None and left.instance and left.qualname in FLUENT_TYPES else None
         return None
 
     def qualified_name(self, node: cst.BaseExpression) -> str | None:
