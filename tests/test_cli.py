@@ -35,6 +35,8 @@ CLEAN = {
 
 def fapcheck(*args: str, cwd: Path | None = None, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
+    # This checkout's sources, whatever the working directory and whichever fapcheck is installed.
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO / "src"), env.get("PYTHONPATH", "")])
     return subprocess.run(
         [sys.executable, "-m", "fapcheck", *args],
         cwd=cwd,

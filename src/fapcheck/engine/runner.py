@@ -266,10 +266,22 @@ class RunResult:
         return sorted(finding for result in self.files for finding in result.findings)
 
 
-def run(targets: Sequence[tuple[Path, str]], config: Config, stdin: tuple[bytes, Path, str] | None = None) -> RunResult:
-    """Check files given as (path, display path); `stdin` is (source, path for the layer, display path)."""
+def run(
+    targets: Sequence[tuple[Path, str]],
+    config: Config,
+    stdin: tuple[bytes, Path, str] | None = None,
+    on_result: Callable[[FileResult], object] | None = None,
+) -> RunResult:
+    """Check files given as (path, display path); `stdin` is (source, path for the layer, display path).
+
+    `on_result` is called as each file is done (progress display).
+    """
     checker = Checker(config)
-    results = [checker.check_path(path, display) for path, display in targets]
+    results = []
+    for path, display in targets:
+        results.append(checker.check_path(path, display))
+        if on_result is not None:
+            on_result(results[-1])
     if stdin is not None:
         results.append(checker.check_source(*stdin))
     return RunResult(tuple(sorted(results, key=lambda r: r.path)))
