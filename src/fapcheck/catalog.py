@@ -139,6 +139,12 @@ CATALOG: tuple[RuleSpec, ...] = (
         "A synchronous database driver or SQLAlchemy `Session` used in `async def`",
         "fap405_sync_database_call_in_async_function",
     ),
+    RuleSpec(
+        "FAP406",
+        "blocking-call-behind-project-function",
+        "An `async def` calls a synchronous project function that blocks",
+        "fap406_blocking_call_behind_project_function",
+    ),
 )
 
 BY_CODE: dict[str, RuleSpec] = {spec.code: spec for spec in CATALOG}

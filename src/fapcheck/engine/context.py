@@ -391,6 +391,14 @@ class FileContext:
 
     # per-node-type bookkeeping
 
+    def _enter_module(self, node: cst.Module) -> None:
+        # Function bodies run after the whole module has run: later top-level
+        # functions and classes are visible in them.
+        for statement in node.body:
+            if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+                name = statement.name.value
+                self.bind(name, Binding("def", f"{self.module_name}.{name}" if self.module_name else name))
+
     def _enter_function(self, node: cst.FunctionDef) -> None:
         outer = self.frames[-1]
         name = node.name.value
@@ -562,6 +570,7 @@ def _dotted(node: cst.BaseExpression) -> str:
 
 
 _ENTER: dict[type[cst.CSTNode], Callable[[FileContext, cst.CSTNode], None]] = {
+    cst.Module: FileContext._enter_module,  # type: ignore[dict-item]
     cst.FunctionDef: FileContext._enter_function,  # type: ignore[dict-item]
     cst.Lambda: FileContext._enter_lambda,  # type: ignore[dict-item]
     cst.ClassDef: FileContext._enter_class,  # type: ignore[dict-item]

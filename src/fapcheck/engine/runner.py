@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
@@ -23,6 +24,9 @@ from fapcheck.findings import Edit, FileResult, Finding, Fix
 from fapcheck.layers import compile_pattern, relative_posix
 from fapcheck.rules import rule_class
 from fapcheck.rules.base import Report, Rule
+
+if TYPE_CHECKING:
+    from fapcheck.rules._function_facts import FunctionFacts
 
 ENGINE_CODES = frozenset({"FAP001", "FAP002"})  # reported by the engine, not by visitors
 VisitorMethod = Callable[[cst.CSTNode], object]
@@ -285,3 +289,54 @@ def run(
     if stdin is not None:
         results.append(checker.check_source(*stdin))
     return RunResult(tuple(sorted(results, key=lambda r: r.path)))
+
+
+def collect_function_facts(path: Path, index: ProjectIndex, config: Config) -> dict[str, FunctionFacts]:
+    """Function facts of another project module: one parse, one walk, no positions."""
+    from fapcheck.rules._function_facts import FunctionFactsCollector
+
+    try:
+        source = path.read_bytes()
+        encoding = source_encoding(source)
+        module = cst.parse_module(source.decode(encoding), cst.PartialParserConfig(encoding=encoding))
+    except Exception:  # the module's own check reports it as FAP001
+        return {}
+    module_name, is_package = index.module_name_for(path)
+    ctx = FileContext(str(path), index.layer_map.layer_for(path).layer, module_name, is_package, index)
+    collector = FunctionFactsCollector(ctx, config, [])
+    module.visit(_Dispatcher(ctx, [collector]))
+    return collector.facts()
+
+
+def definition_lines(path: Path, module_name: str) -> dict[str, int]:
+    """The line of every function definition, by qualified name (only for functions named in messages)."""
+    try:
+        source = path.read_bytes()
+        encoding = source_encoding(source)
+        module = cst.parse_module(source.decode(encoding), cst.PartialParserConfig(encoding=encoding))
+    except Exception:
+        return {}
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    positions = wrapper.resolve(PositionProvider)
+    lines: dict[str, int] = {}
+
+    class _Lines(cst.CSTVisitor):
+        def __init__(self) -> None:
+            super().__init__()
+            self.names: list[str] = [module_name] if module_name else []
+
+        def visit_ClassDef(self, node: cst.ClassDef) -> None:
+            self.names.append(node.name.value)
+
+        def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+            self.names.pop()
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+            lines.setdefault(".".join([*self.names, node.name.value]), positions[node.name].start.line)
+            self.names.append(node.name.value)
+
+        def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+            self.names.pop()
+
+    module.visit(_Lines())
+    return lines
