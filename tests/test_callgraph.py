@@ -25,7 +25,7 @@ def test_the_message_names_the_whole_chain(monkeypatch: pytest.MonkeyPatch) -> N
     lines = concise("app/api/routes/orders.py")
     assert lines[3] == (
         "app/api/routes/orders.py:36:5: FAP406 async 'reports_now' calls a blocking chain: "
-        "nightly (app/services/reports.py:11) -> build_report (app/services/reports.py:7) -> "
+        "nightly (app/services/reports.py:12) -> build_report (app/services/reports.py:8) -> "
         "upload (app/clients/storage.py:8) -> boto3.client(...).put_object(); "
         "offload it with 'await asyncio.to_thread(...)' or make the chain async"
     )

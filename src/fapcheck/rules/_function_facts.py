@@ -28,6 +28,9 @@ class FunctionFacts:
     calls: tuple[str, ...] = ()  # qualified names of the callables it calls directly, in order
 
 
+MEMOIZING_DECORATORS = frozenset({"functools.cache", "functools.lru_cache", "functools.cached_property"})
+
+
 @dataclass(slots=True)
 class _Open:
     qualname: str
@@ -35,6 +38,8 @@ class _Open:
     node: cst.FunctionDef
     blocking: str | None = None
     calls: list[str] = field(default_factory=list)
+    globals: set[str] = field(default_factory=set)
+    memoized: bool = False
 
 
 class FunctionFactsCollector(BlockingCallRule):
@@ -45,13 +50,48 @@ class FunctionFactsCollector(BlockingCallRule):
         self.open: list[_Open] = []
         self.functions: dict[str, _Open] = {}
         self._lambda_depth = 0
+        self._once_blocks: set[int] = set()
+        self._once_depth = 0
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         frame = self.ctx.function
         qualname = f"{self.ctx.module_name}.{frame.qualname}" if frame is not None else node.name.value
         entry = _Open(qualname, node.asynchronous is not None, node)
+        # A memoised function blocks once, on its first call: not on every request.
+        entry.memoized = any(self._is_memoizing(d.decorator) for d in node.decorators)
         self.open.append(entry)
         self.functions.setdefault(qualname, entry)
+
+    def _is_memoizing(self, decorator: cst.BaseExpression) -> bool:
+        target = decorator.func if isinstance(decorator, cst.Call) else decorator
+        return self.ctx.qualified_name(target) in MEMOIZING_DECORATORS
+
+    def visit_Global(self, node: cst.Global) -> None:
+        if self.open:
+            self.open[-1].globals.update(item.name.value for item in node.names)
+
+    def visit_If(self, node: cst.If) -> None:
+        # `if _cache is None: _cache = load()` on a global: a one-time initialisation, not per call.
+        test = node.test
+        if (
+            self.open
+            and isinstance(test, cst.Comparison)
+            and isinstance(test.left, cst.Name)
+            and test.left.value in self.open[-1].globals
+            and len(test.comparisons) == 1
+            and isinstance(test.comparisons[0].operator, cst.Is)
+            and isinstance(test.comparisons[0].comparator, cst.Name)
+            and test.comparisons[0].comparator.value == "None"
+        ):
+            self._once_blocks.add(id(node.body))
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        if id(node) in self._once_blocks:
+            self._once_depth += 1
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
+        if id(original_node) in self._once_blocks:
+            self._once_depth -= 1
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self.open.pop()
@@ -63,7 +103,7 @@ class FunctionFactsCollector(BlockingCallRule):
         self._lambda_depth -= 1
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not self.open or self._signature_depth or self._lambda_depth:
+        if not self.open or self._signature_depth or self._lambda_depth or self._once_depth:
             return
         site = call_site(self.ctx, node, self._user)
         if site.offloaded is not None:
@@ -115,8 +155,8 @@ class FunctionFactsCollector(BlockingCallRule):
                 qualname,
                 entry.is_async,
                 self.ctx.path,
-                entry.blocking,
-                tuple(dict.fromkeys(entry.calls)),
+                None if entry.memoized else entry.blocking,
+                () if entry.memoized else tuple(dict.fromkeys(entry.calls)),
             )
             for qualname, entry in self.functions.items()
         }
