@@ -74,6 +74,9 @@ UPWARD_IMPORTS: dict[str, frozenset[str]] = {
     MODEL: frozenset({SERVICE, REPOSITORY, ROUTE}),
 }
 
+# The blocking-call rules fire only inside `async def`: no `async` in the text, nothing to find.
+_IN_ASYNC = Trigger(words=("async",))
+
 _ROUTE_CODE = frozenset({ROUTE, UNMAPPED})  # unmapped: route handlers found by decorator
 _LOWER = frozenset({SERVICE, REPOSITORY})
 
@@ -103,6 +106,85 @@ CATALOG: tuple[RuleSpec, ...] = (
         "fap103_web_framework_imported_below_routes",
         _LOWER,
         trigger=Trigger(imports=("fastapi", "starlette")),
+    ),
+    RuleSpec(
+        "FAP201",
+        "sql-in-route",
+        "A SQL construct or an executed SQL string in route code",
+        "fap201_sql_in_route",
+        _ROUTE_CODE,
+    ),
+    RuleSpec(
+        "FAP202",
+        "session-work-in-route",
+        "Database-session work (execute, query, add, commit...) in route code",
+        "fap202_session_work_in_route",
+        _ROUTE_CODE,
+    ),
+    RuleSpec(
+        "FAP203",
+        "raw-sql-in-service",
+        "Raw SQL (`text(...)`, an executed SQL string) in a service",
+        "fap203_raw_sql_in_service",
+        frozenset({SERVICE}),
+    ),
+    RuleSpec(
+        "FAP301",
+        "http-exception-below-routes",
+        "`raise HTTPException` in a service or repository",
+        "fap301_http_exception_below_routes",
+        _LOWER,
+    ),
+    RuleSpec(
+        "FAP302",
+        "http-object-below-routes",
+        "Request, responses, status codes, BackgroundTasks or Depends used in a service or repository",
+        "fap302_http_object_below_routes",
+        _LOWER,
+    ),
+    # The blocking-call rules are layer-independent: the event loop is blocked wherever the call is.
+    RuleSpec(
+        "FAP401",
+        "blocking-network-call-in-async-function",
+        "A blocking network call (requests, httpx.Client, urllib, boto3, redis, smtplib, socket) in `async def`",
+        "fap401_blocking_network_call_in_async_function",
+        trigger=_IN_ASYNC,
+    ),
+    RuleSpec(
+        "FAP402",
+        "blocking-sleep-in-async-function",
+        "`time.sleep` in `async def`",
+        "fap402_blocking_sleep_in_async_function",
+        fixable=True,
+        trigger=_IN_ASYNC,
+    ),
+    RuleSpec(
+        "FAP403",
+        "blocking-file-io-in-async-function",
+        "Blocking file I/O (`open`, `Path.read_text`, `shutil`) in `async def`",
+        "fap403_blocking_file_io_in_async_function",
+        trigger=_IN_ASYNC,
+    ),
+    RuleSpec(
+        "FAP404",
+        "blocking-process-call-in-async-function",
+        "A blocking process call (`subprocess`, `os.system`, `os.wait`) in `async def`",
+        "fap404_blocking_process_call_in_async_function",
+        trigger=_IN_ASYNC,
+    ),
+    RuleSpec(
+        "FAP405",
+        "sync-database-call-in-async-function",
+        "A synchronous database driver or SQLAlchemy `Session` used in `async def`",
+        "fap405_sync_database_call_in_async_function",
+        trigger=_IN_ASYNC,
+    ),
+    RuleSpec(
+        "FAP406",
+        "blocking-call-behind-project-function",
+        "An `async def` calls a synchronous project function that blocks",
+        "fap406_blocking_call_behind_project_function",
+        trigger=_IN_ASYNC,
     ),
 )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from fapcheck.config import Config
 from fapcheck.engine.cache import ResultCache, digest_of, file_stat
-from fapcheck.engine.index import ProjectIndex, Stamps
+from fapcheck.engine.index import Contents, ProjectIndex, Stamps
 from fapcheck.engine.plan import Planner
 from fapcheck.findings import FileResult, Finding
 
@@ -29,7 +29,7 @@ MIN_POOL_FILES = 16
 _CHUNK_MAX = 64
 _GC_THRESHOLD = 100_000
 
-Outcome = tuple[Path, str, FileResult, bytes | None, tuple[int, int] | None, Stamps]
+Outcome = tuple[Path, str, FileResult, bytes | None, tuple[int, int] | None, Stamps, Contents]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,13 +55,15 @@ def run(
     targets: Sequence[tuple[Path, str]],
     config: Config,
     stdin: tuple[bytes, Path, str] | None = None,
+    on_result: Callable[[FileResult], object] | None = None,
     *,
     jobs: int | None = None,
     cache_dir: Path | None = None,
 ) -> RunResult:
     """Check files given as (path, display path); `stdin` is (source, path for the layer, display path).
 
-    `jobs` processes (default: one per core) check the files the cache in `cache_dir` cannot answer.
+    `jobs` processes (default: one per core) check the files the cache in `cache_dir` cannot answer;
+    `on_result` is called as each file is done (progress display).
     """
     results: list[FileResult] = []
     warnings: list[str] = []
@@ -76,11 +78,15 @@ def run(
                 todo.append((path, display))
             else:
                 results.append(hit)
+                if on_result is not None:
+                    on_result(hit)
     if todo:
-        for path, display, result, digest, stat, probes in _check_all(todo, config, jobs or default_jobs()):
+        for path, display, result, digest, stat, probes, contents in _check_all(todo, config, jobs or default_jobs()):
             results.append(result)
+            if on_result is not None:
+                on_result(result)
             if cache is not None and digest is not None:
-                cache.store(path, display, digest, stat, result, probes)
+                cache.store(path, display, digest, stat, result, probes, contents)
     if stdin is not None:
         results.append(_check_stdin(config, *stdin))
     if cache is not None:
@@ -109,13 +115,13 @@ def _check_file(checker: Checker, path: Path, display: str) -> Outcome:
     try:
         source = path.read_bytes()
     except OSError:
-        return path, display, checker.check_path(path, display), None, None, ()
+        return path, display, checker.check_path(path, display), None, None, (), ()
     checker.index.record()
     try:
         result = checker.check_source(source, path, display)
     finally:
-        probes = checker.index.recorded()
-    return path, display, result, digest_of(source), stat, probes
+        probes, contents = checker.index.recorded(), checker.index.recorded_contents()
+    return path, display, result, digest_of(source), stat, probes, contents
 
 
 def _check_all(todo: list[tuple[Path, str]], config: Config, jobs: int) -> Iterator[Outcome]:

@@ -32,22 +32,23 @@ from typing import Any
 
 from fapcheck import __version__
 from fapcheck.config import Config
-from fapcheck.engine.index import ProjectIndex, Stamps, mtime_ns
+from fapcheck.engine.index import Contents, ProjectIndex, Stamps, mtime_ns
 from fapcheck.findings import FileResult
 
 CACHE_DIR_NAME = ".fapcheck_cache"
-_FORMAT = 1
+_FORMAT = 2
 _PACKS_KEPT = 8
 # A file modified this close to its check may change again within the same mtime tick: hash it next time.
 _RACY_NS = 2_000_000_000
 
 
-# (display path, digest, trusted (mtime_ns, size) or None, result, directory stamps, pickled answers).
+# (display path, digest, trusted (mtime_ns, size) or None, result, directory stamps, pickled answers,
+# other files whose content the result depends on).
 # A plain tuple: a pack of thousands loads several times faster than with a class per entry. The
 # (directory, mtime) pairs are shared objects, stored once per pack; the answers behind them are only
 # unpickled when a directory changed.
-Entry = tuple[str, bytes, "tuple[int, int] | None", FileResult, "tuple[tuple[str, int | None], ...]", bytes]
-_ENTRY_SIZE = 6
+Entry = tuple[str, bytes, "tuple[int, int] | None", FileResult, "tuple[tuple[str, int | None], ...]", bytes, Contents]
+_ENTRY_SIZE = 7
 
 
 def digest_of(source: bytes) -> bytes:
@@ -121,7 +122,7 @@ class ResultCache:
         entry = self.entries.get(key)
         if type(entry) is not tuple or len(entry) != _ENTRY_SIZE or entry[0] != display:
             return None
-        _, digest, known_stat, result, dirs, answers = entry
+        _, digest, known_stat, result, dirs, answers, contents = entry
         stat = file_stat(path)
         if stat is None or not isinstance(result, FileResult):
             return None
@@ -134,14 +135,16 @@ class ResultCache:
             if digest_of(source) != digest:
                 return None
             fresh_stat = trusted_stat(stat, self.started_ns)
+        if contents and not index.contents_hold(contents):
+            return None
         if not self._unchanged(dirs):
             stamps = _loads(answers)
             if stamps is None or not index.still_holds(stamps):
                 return None
             # Still true: stamp the directories anew, so the next run need not ask again.
-            self.store(path, display, digest, fresh_stat, result, index.restamped(stamps), trusted=True)
+            self.store(path, display, digest, fresh_stat, result, index.restamped(stamps), contents, trusted=True)
         elif fresh_stat != known_stat:
-            self.changed[key] = (display, digest, fresh_stat, result, dirs, answers)
+            self.changed[key] = (display, digest, fresh_stat, result, dirs, answers, contents)
         return result
 
     def _unchanged(self, dirs: tuple[tuple[str, int | None], ...]) -> bool:
@@ -161,12 +164,13 @@ class ResultCache:
         stat: tuple[int, int] | None,
         result: FileResult,
         probes: Stamps,
+        contents: Contents = (),
         trusted: bool = False,
     ) -> None:
         dirs = tuple(self._pairs.setdefault((d, stamp), (d, stamp)) for d, stamp, _ in probes)
         answers = pickle.dumps(probes, protocol=pickle.HIGHEST_PROTOCOL)
         stat = stat if trusted else trusted_stat(stat, self.started_ns)
-        self.changed[str(path)] = (display, digest, stat, result, dirs, answers)
+        self.changed[str(path)] = (display, digest, stat, result, dirs, answers, contents)
 
     def save(self) -> str | None:
         """Write the pack if anything changed; a warning when the directory cannot be written."""

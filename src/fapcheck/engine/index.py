@@ -40,6 +40,8 @@ class ModuleLocation:
 _RACY_NS = 2_000_000_000
 # (directory, mtime_ns or 0 when absent or None when too recent to vouch, (("f" or "d" + name, answer), ...))
 Stamps = tuple[tuple[str, "int | None", tuple[tuple[str, bool], ...]], ...]
+# Files whose content a result depends on (facts of other modules): (path, (mtime_ns, size) or None).
+Contents = tuple[tuple[str, "tuple[int, int] | None"], ...]
 
 
 class ProjectIndex:
@@ -51,6 +53,9 @@ class ProjectIndex:
         self._stamps: dict[str, int | None] = {}  # taken before the first question about a directory
         self._current: dict[str, int] = {}
         self._probes: dict[str, dict[str, bool]] | None = None
+        self._content_stamps: dict[str, tuple[int, int] | None] = {}
+        self._contents: dict[str, tuple[int, int] | None] | None = None
+        self._current_contents: dict[str, tuple[int, int] | None] = {}
         self._roots: list[Path] = [self.root]
         src = self.root / "src"
         if self._dir(src):
@@ -96,6 +101,31 @@ class ProjectIndex:
     def record(self) -> None:
         """Start recording the answers the checks of one file get from the disk."""
         self._probes = {}
+        self._contents = {}
+
+    def content_stamp(self, path: str) -> tuple[int, int] | None:
+        """A file's (mtime_ns, size), taken once per run, before its content is first read for facts."""
+        if path not in self._content_stamps:
+            stat = _stat(path)
+            self._content_stamps[path] = None if stat is not None and stat[0] > time.time_ns() - _RACY_NS else stat
+        return self._content_stamps[path]
+
+    def depend_on_content(self, path: str) -> None:
+        """The result of the file being checked depends on what another file says."""
+        if self._contents is not None:
+            self._contents[path] = self.content_stamp(path)
+
+    def recorded_contents(self) -> Contents:
+        contents, self._contents = self._contents or {}, None
+        return tuple(sorted(contents.items()))
+
+    def contents_hold(self, contents: Contents) -> bool:
+        for path, stamp in contents:
+            if path not in self._current_contents:
+                self._current_contents[path] = _stat(path)
+            if stamp is None or self._current_contents[path] != stamp:
+                return False
+        return True
 
     def recorded(self) -> Stamps:
         """Stop recording; the answers since `record`, by directory with its stamp."""
@@ -198,6 +228,14 @@ class ProjectIndex:
     def binding_for(self, qualname: str) -> Binding | None:
         """What a module-level name of another project module is, when known (no facts yet)."""
         return None
+
+
+def _stat(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
 
 
 def _merge(into: dict[str, dict[str, bool]], probes: dict[str, dict[str, bool]]) -> None:

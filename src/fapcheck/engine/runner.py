@@ -10,13 +10,16 @@ import ast
 from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
+from fapcheck.config import Config
 from fapcheck.engine.batch import RunResult, run
 from fapcheck.engine.context import FileContext
 from fapcheck.engine.fixes import build_fix
+from fapcheck.engine.index import ProjectIndex
 from fapcheck.engine.plan import ENGINE_CODES, Planner, source_encoding
 from fapcheck.engine.plan import failed as _failed
 from fapcheck.engine.plan import source_line as _line
@@ -25,6 +28,9 @@ from fapcheck.engine.suppress import read_suppressions
 from fapcheck.findings import FileResult, Finding
 from fapcheck.rules import rule_class
 from fapcheck.rules.base import Report, Rule
+
+if TYPE_CHECKING:
+    from fapcheck.rules._function_facts import FunctionFacts
 
 __all__ = ["ENGINE_CODES", "Checker", "RunResult", "run", "source_encoding"]
 
@@ -159,3 +165,54 @@ def _syntax_error(
 
 def _first_line(message: str) -> str:
     return message.strip().splitlines()[0] if message.strip() else "invalid syntax"
+
+
+def collect_function_facts(path: Path, index: ProjectIndex, config: Config) -> dict[str, FunctionFacts]:
+    """Function facts of another project module: one parse, one walk, no positions."""
+    from fapcheck.rules._function_facts import FunctionFactsCollector
+
+    try:
+        source = path.read_bytes()
+        encoding = source_encoding(source)
+        module = cst.parse_module(source.decode(encoding), cst.PartialParserConfig(encoding=encoding))
+    except Exception:  # the module's own check reports it as FAP001
+        return {}
+    module_name, is_package = index.module_name_for(path)
+    ctx = FileContext(str(path), index.layer_map.layer_for(path).layer, module_name, is_package, index)
+    collector = FunctionFactsCollector(ctx, config, [])
+    module.visit(_Dispatcher(ctx, [collector]))
+    return collector.facts()
+
+
+def definition_lines(path: Path, module_name: str) -> dict[str, int]:
+    """The line of every function definition, by qualified name (only for functions named in messages)."""
+    try:
+        source = path.read_bytes()
+        encoding = source_encoding(source)
+        module = cst.parse_module(source.decode(encoding), cst.PartialParserConfig(encoding=encoding))
+    except Exception:
+        return {}
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    positions = wrapper.resolve(PositionProvider)
+    lines: dict[str, int] = {}
+
+    class _Lines(cst.CSTVisitor):
+        def __init__(self) -> None:
+            super().__init__()
+            self.names: list[str] = [module_name] if module_name else []
+
+        def visit_ClassDef(self, node: cst.ClassDef) -> None:
+            self.names.append(node.name.value)
+
+        def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+            self.names.pop()
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+            lines.setdefault(".".join([*self.names, node.name.value]), positions[node.name].start.line)
+            self.names.append(node.name.value)
+
+        def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+            self.names.pop()
+
+    module.visit(_Lines())
+    return lines
