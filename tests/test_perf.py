@@ -46,6 +46,7 @@ def test_triggers_name_known_layers() -> None:
     for spec in CATALOG:
         if spec.trigger is not None:
             assert spec.trigger.words or spec.trigger.imports or spec.trigger.imports_layers, spec.code
+            assert spec.trigger.always_in <= {*LAYERS, "unmapped"}, spec.code
             for of, watched in spec.trigger.imports_layers:
                 assert of in (*LAYERS, "unmapped", "*"), spec.code
                 assert watched <= set(LAYERS), spec.code

@@ -45,6 +45,7 @@ class Trigger:
     imports: tuple[str, ...] = ()  # the file imports one of these modules or a submodule of it
     # The file imports a project module of one of the given layers: (layer of the file or "*", layers).
     imports_layers: tuple[tuple[str, frozenset[str]], ...] = ()
+    always_in: frozenset[str] = frozenset()  # layers where the rule runs on every file, without a pre-check
 
     def watched_layers(self, layer: str) -> frozenset[str]:
         """The layers of imported project modules that can make the rule fire in a file of `layer`."""
@@ -76,6 +77,8 @@ UPWARD_IMPORTS: dict[str, frozenset[str]] = {
 
 # The blocking-call rules fire only inside `async def`: no `async` in the text, nothing to find.
 _IN_ASYNC = Trigger(words=("async",))
+# Route code is a route-layer file, or a handler recognised by its decorator anywhere else.
+_IN_ROUTE_CODE = Trigger(words=("@",), always_in=frozenset({ROUTE}))
 
 _ROUTE_CODE = frozenset({ROUTE, UNMAPPED})  # unmapped: route handlers found by decorator
 _LOWER = frozenset({SERVICE, REPOSITORY})
@@ -113,6 +116,7 @@ CATALOG: tuple[RuleSpec, ...] = (
         "A SQL construct or an executed SQL string in route code",
         "fap201_sql_in_route",
         _ROUTE_CODE,
+        trigger=_IN_ROUTE_CODE,
     ),
     RuleSpec(
         "FAP202",
@@ -120,6 +124,7 @@ CATALOG: tuple[RuleSpec, ...] = (
         "Database-session work (execute, query, add, commit...) in route code",
         "fap202_session_work_in_route",
         _ROUTE_CODE,
+        trigger=_IN_ROUTE_CODE,
     ),
     RuleSpec(
         "FAP203",

@@ -83,7 +83,7 @@ class Planner:
         pending: list[tuple[str, Trigger]] = []
         for code in by_layer:
             trigger = BY_CODE[code].trigger
-            if trigger is None or any(word in text for word in trigger.words):
+            if trigger is None or layer in trigger.always_in or any(word in text for word in trigger.words):
                 must.append(code)
             elif trigger.imports or trigger.imports_layers:
                 pending.append((code, trigger))
