@@ -8,7 +8,7 @@ nothing for a run that never asks.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +16,9 @@ from fapcheck.layers import LayerDecision, LayerMap
 
 if TYPE_CHECKING:
     from fapcheck.engine.context import Binding
+    from fapcheck.engine.facts import Definition, ModuleFacts, Param
+
+_MAX_HOPS = 12  # re-export chains longer than this are not followed
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +39,9 @@ class ProjectIndex:
         if self._dir(src):
             self._roots.append(src)
         self._located: dict[str, ModuleLocation | None] = {}
+        self._facts: dict[str, ModuleFacts | None] = {}
+        self._bindings: dict[str, Binding | None] = {}
+        self._definitions: dict[str, Definition | None] = {}
 
     # ---------------------------------------------------------- file system
 
@@ -109,9 +115,99 @@ class ProjectIndex:
                 return submodule
         return self.locate(module)
 
+    # ---------------------------------------------------------- definitions
+
+    def facts(self, module: str) -> ModuleFacts | None:
+        """The top-level facts of a project module, parsed on first use (None: not a project module)."""
+        if module in self._facts:
+            return self._facts[module]
+        from fapcheck.engine.facts import ModuleFacts, module_facts  # facts needs the context, which needs us
+
+        location = self.locate(module)
+        found: ModuleFacts | None = None
+        if location is not None:
+            layer = location.layer.layer
+            if location.path.suffix in (".py", ".pyi"):
+                try:
+                    source = location.path.read_bytes()
+                except OSError:
+                    source = b""
+                found = module_facts(location.path, source, module, location.path.stem == "__init__", layer)
+            else:
+                found = ModuleFacts(module, layer)
+        self._facts[module] = found
+        return found
+
     def binding_for(self, qualname: str) -> Binding | None:
-        """What a module-level name of another project module is, when known (no facts yet)."""
-        return None
+        """What a module-level name of a project module is, followed through re-exports.
+
+        Type names in the answer are canonical: `app.services.UserService`
+        re-exported from `app.services.users` comes back as the latter.
+        """
+        if qualname in self._bindings:
+            return self._bindings[qualname]
+        self._bindings[qualname] = None  # a cycle of re-exports resolves to nothing
+        found = self._binding(qualname, 0)
+        self._bindings[qualname] = found
+        return found
+
+    def _binding(self, qualname: str, hops: int) -> Binding | None:
+        module, _, name = qualname.rpartition(".")
+        facts = self.facts(module) if module and hops < _MAX_HOPS else None
+        binding = facts.name(name) if facts is not None else None
+        if binding is None or binding.kind == "local":
+            return None
+        if binding.kind == "import" and binding.depends is None and binding.qualname != qualname:
+            followed = self._binding(binding.qualname, hops + 1)
+            if followed is not None:
+                return followed
+        if binding.kind in ("import", "instance") and binding.qualname:
+            return replace(binding, qualname=self.canonical(binding.qualname, hops + 1))
+        return binding
+
+    def canonical(self, qualname: str, hops: int = 0) -> str:
+        """The defining name of a project class, function or alias target reached through re-exports."""
+        seen = {qualname}
+        while hops < _MAX_HOPS:
+            module, _, name = qualname.rpartition(".")
+            facts = self.facts(module) if module else None
+            binding = facts.name(name) if facts is not None else None
+            if binding is None or binding.kind != "import" or binding.depends is not None:
+                break
+            if binding.qualname in seen:
+                break
+            qualname = binding.qualname
+            seen.add(qualname)
+            hops += 1
+        return qualname
+
+    def definition(self, qualname: str) -> Definition | None:
+        """The class or function a qualified name refers to, with its layer and parameters.
+
+        Parameter types given by project aliases (`SessionDep`) are resolved to
+        the aliased type and its provider.
+        """
+        if qualname in self._definitions:
+            return self._definitions[qualname]
+        self._definitions[qualname] = None
+        canonical = self.canonical(qualname)
+        module = canonical.rpartition(".")[0]
+        facts = self.facts(module) if module else None
+        found = facts.definition(canonical) if facts is not None else None
+        if found is not None:
+            found = replace(found, params=tuple(self._resolved_param(p) for p in found.params))
+        self._definitions[qualname] = found
+        return found
+
+    def _resolved_param(self, param: Param) -> Param:
+        if param.type is None or "." not in param.type:
+            return param
+        alias = self.binding_for(param.type)
+        if alias is None or alias.kind != "import":
+            return param
+        return replace(
+            param, type=alias.qualname, depends=param.depends if param.depends is not None else alias.depends
+        )
 
 
 def _is_excluded_dir(path: Path) -> bool:
