@@ -72,6 +72,56 @@ CATALOG: tuple[RuleSpec, ...] = (
         "fap103_web_framework_imported_below_routes",
         _LOWER,
     ),
+    RuleSpec(
+        "FAP501",
+        "service-built-in-route",
+        "A route handler builds a service or repository instead of receiving it through Depends",
+        "fap501_service_built_in_route",
+        _ROUTE_CODE,
+    ),
+    RuleSpec(
+        "FAP502",
+        "own-session-opened",
+        "A route or service opens its own database session instead of receiving one",
+        "fap502_own_session_opened",
+        frozenset({ROUTE, SERVICE, UNMAPPED}),
+    ),
+    RuleSpec(
+        "FAP503",
+        "injectable-parameter-without-depends",
+        "A route or dependency parameter typed as a service, repository or session without Depends",
+        "fap503_injectable_parameter_without_depends",
+    ),
+    RuleSpec(
+        "FAP504",
+        "dependency-called-in-depends",
+        "`Depends(get_db())`: a dependency called instead of passed",
+        "fap504_dependency_called_in_depends",
+    ),
+    RuleSpec(
+        "FAP505",
+        "provider-uses-module-level-resource",
+        "A dependency provider builds its product from a module-level session, engine or client",
+        "fap505_provider_uses_module_level_resource",
+    ),
+    RuleSpec(
+        "FAP601",
+        "async-sessionmaker-expires-on-commit",
+        "An async session factory without `expire_on_commit=False`",
+        "fap601_async_sessionmaker_expires_on_commit",
+    ),
+    RuleSpec(
+        "FAP602",
+        "async-session-call-not-awaited",
+        "An AsyncSession coroutine method called without `await`",
+        "fap602_async_session_call_not_awaited",
+    ),
+    RuleSpec(
+        "FAP603",
+        "sync-driver-in-async-engine",
+        "`create_async_engine` given a synchronous driver URL",
+        "fap603_sync_driver_in_async_engine",
+    ),
 )
 
 BY_CODE: dict[str, RuleSpec] = {spec.code: spec for spec in CATALOG}

@@ -195,11 +195,11 @@ class ProjectIndex:
         facts = self.facts(module) if module else None
         found = facts.definition(canonical) if facts is not None else None
         if found is not None:
-            found = replace(found, params=tuple(self._resolved_param(p) for p in found.params))
+            found = replace(found, params=tuple(self.resolved_param(p) for p in found.params))
         self._definitions[qualname] = found
         return found
 
-    def _resolved_param(self, param: Param) -> Param:
+    def resolved_param(self, param: Param) -> Param:
         if param.type is None or "." not in param.type:
             return param
         alias = self.binding_for(param.type)
