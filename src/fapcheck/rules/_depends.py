@@ -243,9 +243,14 @@ class ChainRule(Rule):
         """Record what the tracker knows of a function just entered (call from visit_FunctionDef)."""
         ctx = self.ctx
         for param in [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]:
-            if param_provider(ctx, param) is not None:
-                self.chained.add(self.function_key())
-                return
+            provider = param_provider(ctx, param)
+            if provider is None:
+                continue
+            self.chained.add(self.function_key())
+            if provider == "" and param.annotation is not None:  # `x: Pagination = Depends()`
+                annotated = ctx.annotation_type(param.annotation.annotation)
+                if annotated is not None:
+                    self.referenced.add(annotated.qualname)
 
     def note_call(self, node: cst.Call) -> str | None:
         provider = self.ctx.depends_provider(node)
