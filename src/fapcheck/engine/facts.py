@@ -75,12 +75,15 @@ def module_facts(path: Path, source: bytes, module: str, is_package: bool, layer
         tree = cst.parse_module(source)
     except Exception:  # syntax errors, undecodable bytes: the file's own check reports them
         return ModuleFacts(module, layer)
-    return facts_of_tree(tree, str(path), module, is_package, layer)
+    return facts_of_tree(tree, str(path), module, is_package, layer, find_generators=b"yield" in source)
 
 
-def facts_of_tree(tree: cst.Module, path: str, module: str, is_package: bool, layer: str) -> ModuleFacts:
+def facts_of_tree(
+    tree: cst.Module, path: str, module: str, is_package: bool, layer: str, find_generators: bool = True
+) -> ModuleFacts:
+    """Facts from a parsed module; `find_generators=False` skips reading function bodies for `yield`."""
     ctx = FileContext(path, layer, module, is_package, None)
-    collector = _Collector(ctx, module, layer)
+    collector = _Collector(ctx, module, layer, find_generators)
     collector.walk(tree.body)
     names = tuple(sorted(ctx.frames[0].bindings.items()))
     imports = tuple(dict.fromkeys(item.target for item in ctx.imports))
@@ -88,8 +91,9 @@ def facts_of_tree(tree: cst.Module, path: str, module: str, is_package: bool, la
 
 
 class _Collector:
-    def __init__(self, ctx: FileContext, module: str, layer: str) -> None:
+    def __init__(self, ctx: FileContext, module: str, layer: str, find_generators: bool) -> None:
         self.ctx = ctx
+        self.find_generators = find_generators
         self.prefix = f"{module}." if module else ""
         self.layer = layer
         self.definitions: list[Definition] = []
@@ -160,7 +164,8 @@ class _Collector:
         finally:
             ctx.leave(node)
         finder = _YieldFinder()
-        node.body.visit(finder)
+        if self.find_generators:
+            node.body.visit(finder)
         return Definition(
             self.prefix + node.name.value,
             "function",

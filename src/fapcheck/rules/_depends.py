@@ -106,13 +106,47 @@ _DATA_PREFIXES = ("enum.", "pydantic.")
 _local_facts: WeakKeyDictionary[FileContext, ModuleFacts] = WeakKeyDictionary()
 
 
+_generators: WeakKeyDictionary[FileContext, set[str]] = WeakKeyDictionary()
+_providers: WeakKeyDictionary[FileContext, dict[int, str | None]] = WeakKeyDictionary()
+
+
 def local_facts(ctx: FileContext, tree: cst.Module) -> ModuleFacts:
-    """The facts of the file being checked, built from its tree once per file."""
+    """The facts of the file being checked, built from its tree once per file.
+
+    Whether its functions yield is taken from the traversal (`note_yield`), not
+    from a second walk of their bodies: providers are defined before use.
+    """
     facts = _local_facts.get(ctx)
     if facts is None:
-        facts = facts_of_tree(tree, ctx.path, ctx.module_name, ctx.is_package, ctx.layer)
+        facts = facts_of_tree(tree, ctx.path, ctx.module_name, ctx.is_package, ctx.layer, find_generators=False)
+        _local_facts[ctx] = facts
+    generators = _generators.get(ctx, set())
+    if any(d.qualname in generators and not d.is_generator for d in facts.definitions):
+        facts = replace(
+            facts,
+            definitions=tuple(
+                replace(d, is_generator=d.is_generator or d.qualname in generators) for d in facts.definitions
+            ),
+        )
         _local_facts[ctx] = facts
     return facts
+
+
+def note_yield(ctx: FileContext) -> None:
+    """Record that the innermost function of the traversal yields (shared by the rules of a file)."""
+    function = ctx.function
+    if function is not None and function.kind == "function":
+        name = f"{ctx.module_name}.{function.qualname}" if ctx.module_name else function.qualname
+        _generators.setdefault(ctx, set()).add(name)
+
+
+def depends_provider(ctx: FileContext, node: cst.Call) -> str | None:
+    """`ctx.depends_provider`, computed once per call for all the rules of a file."""
+    memo = _providers.setdefault(ctx, {})
+    key = id(node)
+    if key not in memo:
+        memo[key] = ctx.depends_provider(node)
+    return memo[key]
 
 
 def definition(ctx: FileContext, tree: cst.Module | None, qualname: str) -> Definition | None:
@@ -252,8 +286,11 @@ class ChainRule(Rule):
                 if annotated is not None:
                     self.referenced.add(annotated.qualname)
 
+    def visit_Yield(self, node: cst.Yield) -> None:
+        note_yield(self.ctx)
+
     def note_call(self, node: cst.Call) -> str | None:
-        provider = self.ctx.depends_provider(node)
+        provider = depends_provider(self.ctx, node)
         if provider:
             self.referenced.add(provider)
         return provider

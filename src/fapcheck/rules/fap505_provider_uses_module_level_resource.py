@@ -95,6 +95,7 @@ class ProviderUsesModuleLevelResource(ChainRule):
         self._returned(node.value)
 
     def visit_Yield(self, node: cst.Yield) -> None:
+        super().visit_Yield(node)
         if isinstance(node.value, cst.BaseExpression):
             self._returned(node.value)
 
