@@ -42,6 +42,7 @@ class Definition:
     params: tuple[Param, ...] = ()  # a class: those of its `__init__`, without `self`
     bases: tuple[str, ...] = ()  # a class: qualified names of its bases and decorators
     methods: tuple[str, ...] = ()  # a class: names of the functions it defines
+    returns: str | None = None  # a function: the type it returns, or yields (`Iterator[Session]` -> Session)
 
     @property
     def uses_depends(self) -> bool:
@@ -158,6 +159,7 @@ class _Collector:
 
     def function(self, node: cst.FunctionDef) -> Definition:
         ctx = self.ctx
+        returns = produced_type(ctx, node.returns.annotation) if node.returns is not None else None
         ctx.enter(node)
         try:
             params = self.params(node.params)
@@ -173,6 +175,7 @@ class _Collector:
             node.asynchronous is not None,
             finder.found,
             params,
+            returns=returns,
         )
 
     def klass(self, node: cst.ClassDef) -> Definition:
@@ -204,6 +207,22 @@ class _Collector:
             bases=tuple(b for b in bases if b),
             methods=tuple(methods),
         )
+
+
+_PRODUCERS = frozenset(
+    f"{module}.{name}"
+    for module in ("typing", "typing_extensions", "collections.abc")
+    for name in ("Generator", "Iterator", "AsyncGenerator", "AsyncIterator", "ContextManager", "AsyncContextManager")
+) | frozenset({"contextlib.AbstractContextManager", "contextlib.AbstractAsyncContextManager"})
+
+
+def produced_type(ctx: FileContext, node: cst.BaseExpression) -> str | None:
+    """The type a function annotated `-> node` hands out: `Session` for `Iterator[Session]` too."""
+    if isinstance(node, cst.Subscript) and ctx.qualified_name(node.value) in _PRODUCERS:
+        elements = [e.slice.value for e in node.slice if isinstance(e.slice, cst.Index)]
+        return produced_type(ctx, elements[0]) if elements else None
+    annotated = ctx.annotation_type(node)
+    return annotated.qualname if annotated is not None else None
 
 
 class _YieldFinder(cst.CSTVisitor):

@@ -196,10 +196,14 @@ def injectable_kind(ctx: FileContext, tree: cst.Module | None, type_name: str | 
     return found.layer if found is not None else None
 
 
-def opened_session(ctx: FileContext, call: cst.Call) -> str | None:
+def opened_session(ctx: FileContext, tree: cst.Module | None, call: cst.Call) -> str | None:
     """What a call opens, when it opens a session or a connection itself."""
     func = call.func
     callee = ctx.resolve(func)
+    if callee is not None and not callee.instance and ctx.project is not None:
+        helper = definition(ctx, tree, callee.qualname)  # `with session_scope() as s`, `next(get_db())`
+        if helper is not None and helper.kind == "function" and helper.returns in SESSION_TYPES:
+            return f"{short(helper.qualname)}()"
     if callee is not None:
         if callee.instance and callee.qualname in SESSION_FACTORY_TYPES:
             return "session factory"
@@ -263,6 +267,24 @@ class ChainRule(Rule):
         self.chained: set[str] = set()  # functions that take a Depends parameter themselves
         self.seen: set[str] = set()  # for rules that report a thing once per file
         self._pending: list[tuple[str, cst.CSTNode, dict[str, object]]] = []
+        self._signature_depth = 0
+
+    @property
+    def in_signature(self) -> bool:
+        """Inside parameters or decorators: evaluated when the function is defined, not in its body."""
+        return self._signature_depth > 0
+
+    def visit_Parameters(self, node: cst.Parameters) -> None:
+        self._signature_depth += 1
+
+    def leave_Parameters(self, original_node: cst.Parameters) -> None:
+        self._signature_depth -= 1
+
+    def visit_Decorator(self, node: cst.Decorator) -> None:
+        self._signature_depth += 1
+
+    def leave_Decorator(self, original_node: cst.Decorator) -> None:
+        self._signature_depth -= 1
 
     def visit_Module(self, node: cst.Module) -> None:
         self.tree = node

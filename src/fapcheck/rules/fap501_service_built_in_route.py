@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fapcheck.config import Config
-from fapcheck.engine.context import FileContext
 from fapcheck.rules._depends import ChainRule, layer_class, short
-from fapcheck.rules.base import Report
 
 
 class ServiceBuiltInRoute(ChainRule):
@@ -86,25 +83,9 @@ class ServiceBuiltInRoute(ChainRule):
     code = "FAP501"
     message = "route '{function}' builds {layer} '{cls}' itself: receive it through Depends"
 
-    def __init__(self, ctx: FileContext, config: Config, sink: list[Report]) -> None:
-        super().__init__(ctx, config, sink)
-        self._signature_depth = 0  # parameters and decorators: not the handler's body
-
-    def visit_Parameters(self, node: cst.Parameters) -> None:
-        self._signature_depth += 1
-
-    def leave_Parameters(self, original_node: cst.Parameters) -> None:
-        self._signature_depth -= 1
-
-    def visit_Decorator(self, node: cst.Decorator) -> None:
-        self._signature_depth += 1
-
-    def leave_Decorator(self, original_node: cst.Decorator) -> None:
-        self._signature_depth -= 1
-
     def visit_Call(self, node: cst.Call) -> None:
         handler = self.ctx.route_handler
-        if handler is None or self._signature_depth:
+        if handler is None or self.in_signature:
             return
         resolved = self.ctx.resolve(node.func)
         if resolved is None or resolved.instance:

@@ -16,7 +16,9 @@ class OwnSessionOpened(ChainRule):
     layer, a call that opens a session or connection: calling a session factory
     (the product of `sessionmaker(...)`/`async_sessionmaker(...)`, also when it is
     imported from another module), constructing `Session(...)`/`AsyncSession(...)`,
-    `factory.begin()`, or `engine.connect()`/`engine.begin()`. Dependency
+    `factory.begin()`, `engine.connect()`/`engine.begin()`, or calling a project
+    function that returns or yields a session (`with session_scope() as s`,
+    `next(get_db())`). Dependency
     providers are exempt: a function used in `Depends(...)` in the same file, and
     a top-level generator such as `get_db` that yields the session.
 
@@ -82,15 +84,15 @@ class OwnSessionOpened(ChainRule):
         self.note_call(node)
         ctx = self.ctx
         function = ctx.function
-        if function is None:
+        if function is None or self.in_signature:
             return
         handler = ctx.route_handler
         if handler is None and ctx.layer not in (ROUTE, SERVICE):
             return
-        what = opened_session(ctx, node)
+        what = opened_session(ctx, self.tree, node)
         if what is None or allowed_own_session(ctx, self.config.allow_own_session, self.config.root):
             return
-        role = "route" if handler is not None else ctx.layer
+        role = "route" if handler is not None else ("route module function" if ctx.layer == ROUTE else ctx.layer)
         fields = {"role": role, "function": (handler or function).qualname, "what": what}
         if handler is not None:
             self.report(node, None, **fields)
