@@ -18,9 +18,10 @@ class OwnSessionOpened(ChainRule):
     imported from another module), constructing `Session(...)`/`AsyncSession(...)`,
     `factory.begin()`, `engine.connect()`/`engine.begin()`, or calling a project
     function that returns or yields a session (`with session_scope() as s`,
-    `next(get_db())`). Dependency
-    providers are exempt: a function used in `Depends(...)` in the same file, and
-    a top-level generator such as `get_db` that yields the session.
+    `next(get_db())`). Not reported: dependency
+    providers (a function used in `Depends(...)` in the same file, a top-level
+    generator such as `get_db` that yields the session, a `lifespan` context
+    manager) and `@app.on_event(...)` handlers, which run outside any request.
 
     ## Why is this bad?
     The session is the unit of work of a request. A route or service that
@@ -89,6 +90,8 @@ class OwnSessionOpened(ChainRule):
         handler = ctx.route_handler
         if handler is None and ctx.layer not in (ROUTE, SERVICE):
             return
+        if any(_runs_at_startup(frame.node) for frame in ctx.frames):
+            return
         what = opened_session(ctx, self.tree, node)
         if what is None or allowed_own_session(ctx, self.config.allow_own_session, self.config.root):
             return
@@ -102,3 +105,15 @@ class OwnSessionOpened(ChainRule):
     def keep(self, key: str) -> bool:
         """A finding outside a handler stands unless its function is a provider."""
         return not self.is_provider(key) and not self.is_generator(key)
+
+
+def _runs_at_startup(node: cst.CSTNode | None) -> bool:
+    """`@app.on_event("startup")` handlers run once, outside any request."""
+    if not isinstance(node, cst.FunctionDef):
+        return False
+    return any(
+        isinstance(d.decorator, cst.Call)
+        and isinstance(d.decorator.func, cst.Attribute)
+        and d.decorator.func.attr.value == "on_event"
+        for d in node.decorators
+    )
