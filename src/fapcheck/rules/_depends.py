@@ -17,8 +17,7 @@ import libcst as cst
 from fapcheck.catalog import DEPENDENCY, REPOSITORY, SERVICE
 from fapcheck.config import Config
 from fapcheck.engine.context import ASYNC_SESSION_CLASSES, FileContext
-from fapcheck.engine.facts import Definition, facts_of_tree
-from fapcheck.engine.facts import ModuleFacts as ModuleFacts
+from fapcheck.engine.facts import Definition, ModuleFacts, facts_of_tree
 from fapcheck.layers import compile_pattern, relative_posix
 from fapcheck.rules.base import Report, Rule
 
@@ -212,12 +211,9 @@ def opened_session(ctx: FileContext, tree: cst.Module | None, call: cst.Call) ->
         owner, _, method = callee.qualname.rpartition(".")
         if not callee.instance and method == "begin" and owner in SESSION_FACTORY_TYPES:
             return "session factory"
-    attr = func.attr.value if isinstance(func, cst.Attribute) else None
-    if (
-        isinstance(func, cst.Attribute)
-        and attr in ("connect", "begin")
-        and ctx.instance_type(func.value) in ENGINE_TYPES
-    ):
+    if not isinstance(func, cst.Attribute) or func.attr.value not in ("connect", "begin"):
+        return None
+    if ctx.instance_type(func.value) in ENGINE_TYPES:
         return "engine connection"
     return None
 
