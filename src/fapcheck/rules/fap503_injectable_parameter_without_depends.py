@@ -97,7 +97,12 @@ class InjectableParameterWithoutDepends(ChainRule):
             if kind is None or type_name is None:
                 continue
             role = "route" if frame.is_route else "dependency"
-            fields = {"param": param.name.value, "role": role, "function": frame.qualname, "kind": kind}
+            fields = {
+                "param": param.name.value,
+                "role": role,
+                "function": frame.qualname.removesuffix(".__init__"),
+                "kind": kind,
+            }
             if frame.is_route:
                 self.report(param, None, type=short(type_name), **fields)
             else:
