@@ -222,6 +222,7 @@ CATALOG: tuple[RuleSpec, ...] = (
         "`Depends(get_db())`: a dependency called instead of passed",
         "fap504_dependency_called_in_depends",
         trigger=Trigger(words=("Depends", "Security")),
+        fixable=True,
     ),
     RuleSpec(
         "FAP505",
@@ -236,6 +237,7 @@ CATALOG: tuple[RuleSpec, ...] = (
         "An async session factory without `expire_on_commit=False`",
         "fap601_async_sessionmaker_expires_on_commit",
         trigger=Trigger(words=("sessionmaker",)),
+        fixable=True,
     ),
     RuleSpec(
         "FAP602",
@@ -243,6 +245,7 @@ CATALOG: tuple[RuleSpec, ...] = (
         "An AsyncSession coroutine method called without `await`",
         "fap602_async_session_call_not_awaited",
         trigger=Trigger(words=("async", "Session", "session")),
+        fixable=True,
     ),
     RuleSpec(
         "FAP603",

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fapcheck.config import Config
-from fapcheck.engine.context import FileContext
+from fapcheck.rules._awaiting import AwaitFixes
 from fapcheck.rules._blocking import BlockingCallRule
-from fapcheck.rules.base import NodeFix, Report
+from fapcheck.rules.base import NodeFix
 
 
-class BlockingSleepInAsyncFunction(BlockingCallRule):
+class BlockingSleepInAsyncFunction(BlockingCallRule, AwaitFixes):
     """Flags `time.sleep()` in an `async def`.
 
     ## What it does
@@ -52,37 +51,15 @@ class BlockingSleepInAsyncFunction(BlockingCallRule):
 
     code = "FAP402"
 
-    def __init__(self, ctx: FileContext, config: Config, sink: list[Report]) -> None:
-        super().__init__(ctx, config, sink)
-        self._needs_parentheses: set[int] = set()
-        self._generator_depth = 0
-
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        self._needs_parentheses.add(id(node.value))
-
-    def visit_Subscript(self, node: cst.Subscript) -> None:
-        self._needs_parentheses.add(id(node.value))
-
-    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
-        self._generator_depth += 1
-
-    def leave_GeneratorExp(self, original_node: cst.GeneratorExp) -> None:
-        self._generator_depth -= 1
-
     def visit_Call(self, node: cst.Call) -> None:
-        self._needs_parentheses.add(id(node.func))
+        self.note_receiver(node)
         super().visit_Call(node)
 
     def fix_for(self, node: cst.Call) -> NodeFix | None:
-        if self._generator_depth:
-            return None
         module_frame = self.ctx.frames[0]
         name = next(
             (n for n, b in module_frame.bindings.items() if b.kind == "import" and b.qualname == "asyncio"),
             None,
         )
         call = node.with_changes(func=cst.Attribute(cst.Name(name or "asyncio"), cst.Name("sleep")))
-        replacement: cst.BaseExpression = cst.Await(expression=call)
-        if id(node) in self._needs_parentheses:
-            replacement = replacement.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
-        return NodeFix("Use `await asyncio.sleep()`", node, replacement, add_import=None if name else "asyncio")
+        return self.await_fix(node, call, "Use `await asyncio.sleep()`", add_import=None if name else "asyncio")
