@@ -22,8 +22,13 @@ from conftest import FIXTURES
 from expectations import expected
 
 
+def rule_projects() -> list[Path]:
+    return sorted(p for p in (FIXTURES / "rules").iterdir() if p.is_dir())
+
+
 def projects() -> list[Path]:
-    return [FIXTURES / "demo", *sorted(p for p in (FIXTURES / "rules").iterdir() if p.is_dir())]
+    """The demo, one project per rule, and projects whose findings span modules."""
+    return [FIXTURES / "demo", *rule_projects(), *sorted(p for p in (FIXTURES / "projects").iterdir() if p.is_dir())]
 
 
 def project_config(root: Path) -> Config:
@@ -67,5 +72,5 @@ def test_fixture(root: Path, path: Path) -> None:
 def test_every_rule_directory_names_a_known_rule() -> None:
     from fapcheck.catalog import BY_CODE
 
-    for root in projects()[1:]:
+    for root in rule_projects():
         assert root.name in BY_CODE, root

@@ -80,6 +80,9 @@ _IN_ASYNC = Trigger(words=("async",))
 # Route code is a route-layer file, or a handler recognised by its decorator anywhere else.
 _IN_ROUTE_CODE = Trigger(words=("@",), always_in=frozenset({ROUTE}))
 
+# Route handlers and Depends providers: a decorator, a Depends/Security call, or a dependency-layer file.
+_NEAR_DEPENDS = Trigger(words=("@", "Depends", "Security"), always_in=frozenset({ROUTE, DEPENDENCY}))
+
 _ROUTE_CODE = frozenset({ROUTE, UNMAPPED})  # unmapped: route handlers found by decorator
 _LOWER = frozenset({SERVICE, REPOSITORY})
 
@@ -190,6 +193,63 @@ CATALOG: tuple[RuleSpec, ...] = (
         "An `async def` calls a synchronous project function that blocks",
         "fap406_blocking_call_behind_project_function",
         trigger=_IN_ASYNC,
+    ),
+    RuleSpec(
+        "FAP501",
+        "service-built-in-route",
+        "A route handler builds a service or repository instead of receiving it through Depends",
+        "fap501_service_built_in_route",
+        _ROUTE_CODE,
+        trigger=_IN_ROUTE_CODE,
+    ),
+    RuleSpec(
+        "FAP502",
+        "own-session-opened",
+        "A route or service opens its own database session instead of receiving one",
+        "fap502_own_session_opened",
+        frozenset({ROUTE, SERVICE, UNMAPPED}),
+    ),
+    RuleSpec(
+        "FAP503",
+        "injectable-parameter-without-depends",
+        "A route or dependency parameter typed as a service, repository or session without Depends",
+        "fap503_injectable_parameter_without_depends",
+        trigger=_NEAR_DEPENDS,
+    ),
+    RuleSpec(
+        "FAP504",
+        "dependency-called-in-depends",
+        "`Depends(get_db())`: a dependency called instead of passed",
+        "fap504_dependency_called_in_depends",
+        trigger=Trigger(words=("Depends", "Security")),
+    ),
+    RuleSpec(
+        "FAP505",
+        "provider-uses-module-level-resource",
+        "A dependency provider builds its product from a module-level session, engine or client",
+        "fap505_provider_uses_module_level_resource",
+        trigger=_NEAR_DEPENDS,
+    ),
+    RuleSpec(
+        "FAP601",
+        "async-sessionmaker-expires-on-commit",
+        "An async session factory without `expire_on_commit=False`",
+        "fap601_async_sessionmaker_expires_on_commit",
+        trigger=Trigger(words=("sessionmaker",)),
+    ),
+    RuleSpec(
+        "FAP602",
+        "async-session-call-not-awaited",
+        "An AsyncSession coroutine method called without `await`",
+        "fap602_async_session_call_not_awaited",
+        trigger=Trigger(words=("async", "Session", "session")),
+    ),
+    RuleSpec(
+        "FAP603",
+        "sync-driver-in-async-engine",
+        "`create_async_engine` given a synchronous driver URL",
+        "fap603_sync_driver_in_async_engine",
+        trigger=Trigger(words=("create_async_engine",)),
     ),
 )
 

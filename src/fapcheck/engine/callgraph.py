@@ -65,7 +65,15 @@ class CallGraph:
             module = ".".join(parts[:split])
             if module not in self._modules and self.index.locate(module) is None:
                 continue
-            return self.module_facts(module).get(qualname)
+            found = self.module_facts(module).get(qualname)
+            if found is not None:
+                return found
+            # `from app.services import ExportService` re-exported from app.services.export
+            head = ".".join(parts[: split + 1])
+            canonical = self.index.canonical(head)
+            if canonical != head:
+                return self.function(".".join([canonical, *parts[split + 1 :]]))
+            return None
         return None
 
     def chain(self, qualname: str, depth: int = 0) -> Chain | None:

@@ -222,7 +222,12 @@ class FileContext:
             return Resolved(qualname, False)
         if isinstance(node, cst.Call):
             callee = self.resolve(node.func)
-            return Resolved(callee.qualname, True) if callee is not None else None
+            if callee is None:
+                return None
+            product = CALL_PRODUCTS.get((callee.qualname, callee.instance))
+            if product is None and callee.qualname in SESSIONMAKERS and _makes_async_sessions(self, node):
+                product = ASYNC_SESSIONMAKER
+            return Resolved(product or callee.qualname, True)
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Divide):
             left = self.resolve(node.left)
             return left if left is not None and left.instance and left.qualname in FLUENT_TYPES else None
@@ -270,6 +275,11 @@ class FileContext:
             binding = self.lookup(node.value)
             if binding is not None and binding.kind == "import" and binding.depends is not None:
                 return Binding("import", binding.qualname, binding.depends)
+        elif isinstance(node, cst.Attribute) and self.project is not None:
+            qualname = self.qualified_name(node)  # `deps.SessionDep`: an alias in another project module
+            alias = self.project.binding_for(qualname) if qualname else None
+            if alias is not None and alias.kind == "import" and alias.depends is not None:
+                return Binding("import", alias.qualname, alias.depends)
         resolved = self.resolve(node)
         if resolved is None or resolved.instance:
             return None
@@ -555,6 +565,40 @@ DEPENDS_FUNCTIONS = frozenset(
 )
 _COROUTINE_TYPES = frozenset({"typing.Coroutine", "typing_extensions.Coroutine", "collections.abc.Coroutine"})
 _TYPE_ALIAS = frozenset({"typing.TypeAlias", "typing_extensions.TypeAlias"})
+
+# Calling a session factory gives a session: (callee, callee is an instance) -> type of the result.
+SESSIONMAKERS = frozenset({"sqlalchemy.orm.sessionmaker", "sqlalchemy.orm.session.sessionmaker"})
+ASYNC_SESSIONMAKER = "sqlalchemy.ext.asyncio.async_sessionmaker"
+ASYNC_SESSION_CLASSES = frozenset(
+    {
+        "sqlalchemy.ext.asyncio.AsyncSession",
+        "sqlalchemy.ext.asyncio.session.AsyncSession",
+        "sqlmodel.ext.asyncio.session.AsyncSession",
+    }
+)
+_SYNC_FACTORIES = (*SESSIONMAKERS, "sqlalchemy.orm.scoped_session", "sqlalchemy.orm.scoping.scoped_session")
+_ASYNC_FACTORIES = (
+    ASYNC_SESSIONMAKER,
+    "sqlalchemy.ext.asyncio.session.async_sessionmaker",
+    "sqlalchemy.ext.asyncio.async_scoped_session",
+    "sqlalchemy.ext.asyncio.scoping.async_scoped_session",
+)
+CALL_PRODUCTS: dict[tuple[str, bool], str] = {
+    **{(factory, True): "sqlalchemy.orm.Session" for factory in _SYNC_FACTORIES},
+    **{(f"{factory}.begin", False): "sqlalchemy.orm.Session" for factory in _SYNC_FACTORIES},
+    **{(factory, True): "sqlalchemy.ext.asyncio.AsyncSession" for factory in _ASYNC_FACTORIES},
+    **{(f"{factory}.begin", False): "sqlalchemy.ext.asyncio.AsyncSession" for factory in _ASYNC_FACTORIES},
+}
+
+
+def _makes_async_sessions(ctx: FileContext, call: cst.Call) -> bool:
+    """`sessionmaker(class_=AsyncSession)` is an async session factory."""
+    return any(
+        arg.keyword is not None
+        and arg.keyword.value == "class_"
+        and ctx.qualified_name(arg.value) in ASYNC_SESSION_CLASSES
+        for arg in call.args
+    )
 
 
 def _is_type_alias_annotation(ctx: FileContext, annotation: cst.BaseExpression) -> bool:

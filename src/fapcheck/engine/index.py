@@ -17,9 +17,10 @@ file's result must be recorded too.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,9 @@ from fapcheck.layers import LayerDecision, LayerMap
 
 if TYPE_CHECKING:
     from fapcheck.engine.context import Binding
+    from fapcheck.engine.facts import Definition, ModuleFacts, Param
+
+_MAX_HOPS = 12  # re-export chains longer than this are not followed
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +44,9 @@ class ModuleLocation:
 _RACY_NS = 2_000_000_000
 # (directory, mtime_ns or 0 when absent or None when too recent to vouch, (("f" or "d" + name, answer), ...))
 Stamps = tuple[tuple[str, "int | None", tuple[tuple[str, bool], ...]], ...]
-# Files whose content a result depends on (facts of other modules): (path, (mtime_ns, size) or None).
-Contents = tuple[tuple[str, "tuple[int, int] | None"], ...]
+# Files whose content a result depends on (facts of other modules):
+# (path, (mtime_ns, size) or None when too recent to vouch, digest of the content or b"" when unreadable).
+Contents = tuple[tuple[str, "tuple[int, int] | None", bytes], ...]
 
 
 class ProjectIndex:
@@ -54,7 +59,8 @@ class ProjectIndex:
         self._current: dict[str, int] = {}
         self._probes: dict[str, dict[str, bool]] | None = None
         self._content_stamps: dict[str, tuple[int, int] | None] = {}
-        self._contents: dict[str, tuple[int, int] | None] | None = None
+        self._contents: dict[str, tuple[tuple[int, int] | None, bytes]] | None = None
+        self._digests: dict[str, bytes] = {}
         self._current_contents: dict[str, tuple[int, int] | None] = {}
         self._roots: list[Path] = [self.root]
         src = self.root / "src"
@@ -65,6 +71,7 @@ class ProjectIndex:
         # (so a file's findings do not depend on the order or the process it is checked in).
         self._file_root: Path | None = None
         self._located: dict[tuple[Path | None, str], tuple[ModuleLocation | None, dict[str, dict[str, bool]]]] = {}
+        self._facts: dict[str, tuple[ModuleFacts | None, str | None]] = {}
 
     # ---------------------------------------------------------- file system
 
@@ -113,17 +120,29 @@ class ProjectIndex:
     def depend_on_content(self, path: str) -> None:
         """The result of the file being checked depends on what another file says."""
         if self._contents is not None:
-            self._contents[path] = self.content_stamp(path)
+            self._contents[path] = (self.content_stamp(path), self._digest(path))
+
+    def _digest(self, path: str) -> bytes:
+        """A file's content digest, read once per run: it vouches when the stamp cannot."""
+        if path not in self._digests:
+            try:
+                with open(path, "rb") as handle:
+                    self._digests[path] = hashlib.blake2b(handle.read(), digest_size=16).digest()
+            except OSError:
+                self._digests[path] = b""
+        return self._digests[path]
 
     def recorded_contents(self) -> Contents:
         contents, self._contents = self._contents or {}, None
-        return tuple(sorted(contents.items()))
+        return tuple((path, stamp, digest) for path, (stamp, digest) in sorted(contents.items()))
 
     def contents_hold(self, contents: Contents) -> bool:
-        for path, stamp in contents:
+        for path, stamp, digest in contents:
             if path not in self._current_contents:
                 self._current_contents[path] = _stat(path)
-            if stamp is None or self._current_contents[path] != stamp:
+            if stamp is not None and self._current_contents[path] == stamp:
+                continue  # same size and time, and old enough to trust: unchanged
+            if not digest or self._digest(path) != digest:
                 return False
         return True
 
@@ -225,9 +244,98 @@ class ProjectIndex:
                 return submodule
         return self.locate(module)
 
+    # ---------------------------------------------------------- definitions
+
+    def facts(self, module: str) -> ModuleFacts | None:
+        """The top-level facts of a project module, parsed on first use (None: not a project module)."""
+        # Every use is recorded: the result of the file being checked now depends on that module's text.
+        if module in self._facts:
+            found, path = self._facts[module]
+            if path is not None:
+                self.depend_on_content(path)
+            return found
+        from fapcheck.engine.facts import ModuleFacts, module_facts  # facts needs the context, which needs us
+
+        location = self.locate(module)
+        found = None
+        if location is not None:
+            layer = location.layer.layer
+            if location.path.suffix in (".py", ".pyi"):
+                try:
+                    source = location.path.read_bytes()
+                except OSError:
+                    source = b""
+                found = module_facts(location.path, source, module, location.path.stem == "__init__", layer)
+            else:
+                found = ModuleFacts(module, layer)
+        path = str(location.path) if location is not None and location.path.suffix in (".py", ".pyi") else None
+        self._facts[module] = (found, path)
+        if path is not None:
+            self.depend_on_content(path)
+        return found
+
     def binding_for(self, qualname: str) -> Binding | None:
-        """What a module-level name of another project module is, when known (no facts yet)."""
-        return None
+        """What a module-level name of a project module is, followed through re-exports.
+
+        Type names in the answer are canonical: `app.services.UserService`
+        re-exported from `app.services.users` comes back as the latter.
+        """
+        # Not memoised: the module facts are, and each use must record the modules it read.
+        return self._binding(qualname, 0)
+
+    def _binding(self, qualname: str, hops: int) -> Binding | None:
+        module, _, name = qualname.rpartition(".")
+        facts = self.facts(module) if module and hops < _MAX_HOPS else None
+        binding = facts.name(name) if facts is not None else None
+        if binding is None or binding.kind == "local":
+            return None
+        if binding.kind == "import" and binding.depends is None and binding.qualname != qualname:
+            followed = self._binding(binding.qualname, hops + 1)
+            if followed is not None:
+                return followed
+        if binding.kind in ("import", "instance") and binding.qualname:
+            return replace(binding, qualname=self.canonical(binding.qualname, hops + 1))
+        return binding
+
+    def canonical(self, qualname: str, hops: int = 0) -> str:
+        """The defining name of a project class, function or alias target reached through re-exports."""
+        seen = {qualname}
+        while hops < _MAX_HOPS:
+            module, _, name = qualname.rpartition(".")
+            facts = self.facts(module) if module else None
+            binding = facts.name(name) if facts is not None else None
+            if binding is None or binding.kind != "import" or binding.depends is not None:
+                break
+            if binding.qualname in seen:
+                break
+            qualname = binding.qualname
+            seen.add(qualname)
+            hops += 1
+        return qualname
+
+    def definition(self, qualname: str) -> Definition | None:
+        """The class or function a qualified name refers to, with its layer and parameters.
+
+        Parameter types given by project aliases (`SessionDep`) are resolved to
+        the aliased type and its provider.
+        """
+        canonical = self.canonical(qualname)
+        module = canonical.rpartition(".")[0]
+        facts = self.facts(module) if module else None
+        found = facts.definition(canonical) if facts is not None else None
+        if found is not None:
+            found = replace(found, params=tuple(self.resolved_param(p) for p in found.params))
+        return found
+
+    def resolved_param(self, param: Param) -> Param:
+        if param.type is None or "." not in param.type:
+            return param
+        alias = self.binding_for(param.type)
+        if alias is None or alias.kind != "import":
+            return param
+        return replace(
+            param, type=alias.qualname, depends=param.depends if param.depends is not None else alias.depends
+        )
 
 
 def _stat(path: str) -> tuple[int, int] | None:

@@ -1,0 +1,249 @@
+"""What one module declares at its top level, for rules checking other modules.
+
+`module_facts` is pure (path, source, module name, layer -> facts) and its
+result is a frozen, picklable value, so it can be cached per process or on
+disk. It reads only the top level: imports, assignments, type aliases, class
+and function signatures (and whether a function yields). Names are resolved
+through this module's own imports only; following them into other modules is
+the project index's job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import libcst as cst
+
+from fapcheck.engine.context import Binding, FileContext
+
+DefinitionKind = Literal["class", "function"]
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    name: str
+    type: str | None = None  # qualified name of the annotated type, seen through Annotated/Optional
+    depends: str | None = None  # provider of `Depends(...)` in the default or the annotation ('' if bare)
+    has_default: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    """A top-level class or function of a module."""
+
+    qualname: str
+    kind: DefinitionKind
+    layer: str
+    is_async: bool = False
+    is_generator: bool = False  # a function whose own body yields
+    params: tuple[Param, ...] = ()  # a class: those of its `__init__`, without `self`
+    bases: tuple[str, ...] = ()  # a class: qualified names of its bases and decorators
+    methods: tuple[str, ...] = ()  # a class: names of the functions it defines
+    returns: str | None = None  # a function: the type it returns, or yields (`Iterator[Session]` -> Session)
+
+    @property
+    def uses_depends(self) -> bool:
+        return any(p.depends is not None for p in self.params)
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleFacts:
+    module: str
+    layer: str
+    names: tuple[tuple[str, Binding], ...] = ()  # module-level name -> what it is, as this module sees it
+    definitions: tuple[Definition, ...] = ()
+    imports: tuple[str, ...] = ()  # qualified targets of its imports
+
+    def name(self, name: str) -> Binding | None:
+        for key, binding in self.names:
+            if key == name:
+                return binding
+        return None
+
+    def definition(self, qualname: str) -> Definition | None:
+        for definition in self.definitions:
+            if definition.qualname == qualname:
+                return definition
+        return None
+
+
+def module_facts(path: Path, source: bytes, module: str, is_package: bool, layer: str) -> ModuleFacts:
+    """Facts of one module; a module that cannot be parsed has none."""
+    try:
+        tree = cst.parse_module(source)
+    except Exception:  # syntax errors, undecodable bytes: the file's own check reports them
+        return ModuleFacts(module, layer)
+    return facts_of_tree(tree, str(path), module, is_package, layer, find_generators=b"yield" in source)
+
+
+def facts_of_tree(
+    tree: cst.Module, path: str, module: str, is_package: bool, layer: str, find_generators: bool = True
+) -> ModuleFacts:
+    """Facts from a parsed module; `find_generators=False` skips reading function bodies for `yield`."""
+    ctx = FileContext(path, layer, module, is_package, None)
+    collector = _Collector(ctx, module, layer, find_generators)
+    collector.walk(tree.body)
+    names = tuple(sorted(ctx.frames[0].bindings.items()))
+    imports = tuple(dict.fromkeys(item.target for item in ctx.imports))
+    return ModuleFacts(module, layer, names, tuple(collector.definitions), imports)
+
+
+class _Collector:
+    def __init__(self, ctx: FileContext, module: str, layer: str, find_generators: bool) -> None:
+        self.ctx = ctx
+        self.find_generators = find_generators
+        self.prefix = f"{module}." if module else ""
+        self.layer = layer
+        self.definitions: list[Definition] = []
+
+    def walk(self, body: Sequence[cst.BaseStatement | cst.BaseSmallStatement]) -> None:
+        ctx = self.ctx
+        for statement in body:
+            if isinstance(statement, cst.SimpleStatementLine):
+                self.walk(statement.body)
+            elif isinstance(statement, (cst.Import, cst.ImportFrom, cst.TypeAlias)):
+                ctx.enter(statement)
+            elif isinstance(statement, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
+                ctx.leave(statement)
+            elif isinstance(statement, cst.FunctionDef):
+                self.definitions.append(self.function(statement))
+            elif isinstance(statement, cst.ClassDef):
+                self.definitions.append(self.klass(statement))
+            elif isinstance(statement, cst.If):
+                ctx.enter(statement)
+                self._block(statement.body)
+                if statement.orelse is not None:
+                    orelse = statement.orelse
+                    if isinstance(orelse, cst.If):
+                        self.walk([orelse])
+                    else:
+                        self._block(orelse.body)
+            elif isinstance(statement, cst.Try):
+                self._block(statement.body)
+                for handler in statement.handlers:
+                    self._block(handler.body)
+                for extra in (statement.orelse, statement.finalbody):
+                    if extra is not None:
+                        self._block(extra.body)
+            elif isinstance(statement, cst.With):
+                self._block(statement.body)
+
+    def _block(self, block: cst.BaseSuite) -> None:
+        self.ctx.enter(block)
+        if isinstance(block, (cst.IndentedBlock, cst.SimpleStatementSuite)):
+            self.walk(block.body)
+        self.ctx.leave(block)
+
+    def params(self, params: cst.Parameters, skip_first: bool = False) -> tuple[Param, ...]:
+        ctx = self.ctx
+        found: list[Param] = []
+        for index, param in enumerate([*params.posonly_params, *params.params, *params.kwonly_params]):
+            if skip_first and index == 0:
+                continue
+            annotated = ctx.annotation_type(param.annotation.annotation) if param.annotation is not None else None
+            provider = ctx.depends_provider(param.default) if param.default is not None else None
+            if provider is None and annotated is not None:
+                provider = annotated.depends
+            found.append(
+                Param(
+                    param.name.value,
+                    annotated.qualname if annotated is not None else None,
+                    provider,
+                    param.default is not None,
+                )
+            )
+        return tuple(found)
+
+    def function(self, node: cst.FunctionDef) -> Definition:
+        ctx = self.ctx
+        returns = produced_type(ctx, node.returns.annotation) if node.returns is not None else None
+        ctx.enter(node)
+        try:
+            params = self.params(node.params)
+        finally:
+            ctx.leave(node)
+        finder = _YieldFinder()
+        if self.find_generators:
+            node.body.visit(finder)
+        return Definition(
+            self.prefix + node.name.value,
+            "function",
+            self.layer,
+            node.asynchronous is not None,
+            finder.found,
+            params,
+            returns=returns,
+        )
+
+    def klass(self, node: cst.ClassDef) -> Definition:
+        ctx = self.ctx
+        bases = [ctx.qualified_name(arg.value) for arg in node.bases if arg.keyword is None]
+        bases += [ctx.qualified_name(d.decorator) for d in node.decorators]
+        bases += [ctx.qualified_name(d.decorator.func) for d in node.decorators if isinstance(d.decorator, cst.Call)]
+        ctx.enter(node)
+        params: tuple[Param, ...] = ()
+        methods: list[str] = []
+        try:
+            body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+            for statement in body:
+                if isinstance(statement, cst.FunctionDef):
+                    methods.append(statement.name.value)
+                    if statement.name.value == "__init__":
+                        ctx.enter(statement)
+                        try:
+                            params = self.params(statement.params, skip_first=True)
+                        finally:
+                            ctx.leave(statement)
+        finally:
+            ctx.leave(node)
+        return Definition(
+            self.prefix + node.name.value,
+            "class",
+            self.layer,
+            params=params,
+            bases=tuple(b for b in bases if b),
+            methods=tuple(methods),
+        )
+
+
+_PRODUCERS = frozenset(
+    f"{module}.{name}"
+    for module in ("typing", "typing_extensions", "collections.abc")
+    for name in ("Generator", "Iterator", "AsyncGenerator", "AsyncIterator", "ContextManager", "AsyncContextManager")
+) | frozenset({"contextlib.AbstractContextManager", "contextlib.AbstractAsyncContextManager"})
+
+
+def produced_type(ctx: FileContext, node: cst.BaseExpression) -> str | None:
+    """The type a function annotated `-> node` hands out: `Session` for `Iterator[Session]` too."""
+    if isinstance(node, cst.Subscript) and ctx.qualified_name(node.value) in _PRODUCERS:
+        elements = [e.slice.value for e in node.slice if isinstance(e.slice, cst.Index)]
+        return produced_type(ctx, elements[0]) if elements else None
+    annotated = ctx.annotation_type(node)
+    return annotated.qualname if annotated is not None else None
+
+
+class _YieldFinder(cst.CSTVisitor):
+    """Whether a function body yields, not counting nested functions, lambdas and classes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found = False
+
+    def visit_Yield(self, node: cst.Yield) -> bool:
+        self.found = True
+        return False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return not self.found and super().on_visit(node)

@@ -1,0 +1,366 @@
+"""What the Depends and session rules share: the audited type tables and the definition lookup.
+
+A rule sees the file it checks through the tracker; for definitions it asks
+the facts of this file (built once from its tree and shared by the rules) or,
+for other modules, the project index.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import replace
+from pathlib import Path
+from weakref import WeakKeyDictionary
+
+import libcst as cst
+
+from fapcheck.catalog import DEPENDENCY, REPOSITORY, SERVICE
+from fapcheck.config import Config
+from fapcheck.engine.context import ASYNC_SESSION_CLASSES, FileContext
+from fapcheck.engine.facts import Definition, ModuleFacts, facts_of_tree
+from fapcheck.layers import compile_pattern, relative_posix
+from fapcheck.rules.base import Report, Rule
+
+SYNC_SESSION_TYPES = frozenset(
+    {"sqlalchemy.orm.Session", "sqlalchemy.orm.session.Session", "sqlmodel.Session", "sqlmodel.orm.session.Session"}
+)
+ASYNC_SESSION_TYPES = ASYNC_SESSION_CLASSES
+SESSION_TYPES = SYNC_SESSION_TYPES | ASYNC_SESSION_TYPES
+SESSION_FACTORY_TYPES = frozenset(
+    {
+        "sqlalchemy.orm.sessionmaker",
+        "sqlalchemy.orm.session.sessionmaker",
+        "sqlalchemy.orm.scoped_session",
+        "sqlalchemy.orm.scoping.scoped_session",
+        "sqlalchemy.ext.asyncio.async_sessionmaker",
+        "sqlalchemy.ext.asyncio.session.async_sessionmaker",
+        "sqlalchemy.ext.asyncio.async_scoped_session",
+        "sqlalchemy.ext.asyncio.scoping.async_scoped_session",
+    }
+)
+# A call result's type is the callee's name when nothing better is known: `create_engine(...)` is one.
+ENGINE_TYPES = frozenset(
+    {
+        "sqlalchemy.create_engine",
+        "sqlalchemy.engine.create_engine",
+        "sqlmodel.create_engine",
+        "sqlalchemy.ext.asyncio.create_async_engine",
+        "sqlalchemy.ext.asyncio.engine.create_async_engine",
+        "sqlalchemy.Engine",
+        "sqlalchemy.engine.Engine",
+        "sqlalchemy.engine.base.Engine",
+        "sqlalchemy.ext.asyncio.AsyncEngine",
+        "sqlalchemy.ext.asyncio.engine.AsyncEngine",
+    }
+)
+CLIENT_TYPES = frozenset(
+    {
+        "httpx.Client",
+        "httpx.AsyncClient",
+        "requests.Session",
+        "aiohttp.ClientSession",
+        "redis.Redis",
+        "redis.StrictRedis",
+        "redis.from_url",
+        "redis.asyncio.Redis",
+        "redis.asyncio.from_url",
+        "redis.asyncio.client.Redis",
+        "aioredis.Redis",
+        "aioredis.from_url",
+        "boto3.client",
+        "boto3.resource",
+        "pymongo.MongoClient",
+        "motor.motor_asyncio.AsyncIOMotorClient",
+        "elasticsearch.Elasticsearch",
+        "elasticsearch.AsyncElasticsearch",
+    }
+)
+# Classes that hold data rather than behaviour, even when they live in a service module.
+DATA_BASES = frozenset(
+    {
+        "pydantic.BaseModel",
+        "pydantic.main.BaseModel",
+        "pydantic_settings.BaseSettings",
+        "pydantic.BaseSettings",
+        "sqlmodel.SQLModel",
+        "typing.NamedTuple",
+        "typing.TypedDict",
+        "typing_extensions.TypedDict",
+        "typing.Protocol",
+        "typing_extensions.Protocol",
+        "dataclasses.dataclass",
+        "attrs.define",
+        "attrs.frozen",
+        "attrs.mutable",
+        "attr.s",
+        "attr.attrs",
+        "attr.define",
+        "attr.frozen",
+        "msgspec.Struct",
+        "sqlalchemy.orm.DeclarativeBase",
+        "builtins.Exception",
+        "builtins.BaseException",
+        "builtins.ValueError",
+        "builtins.LookupError",
+        "builtins.RuntimeError",
+    }
+)
+_DATA_PREFIXES = ("enum.", "pydantic.")
+
+_local_facts: WeakKeyDictionary[FileContext, ModuleFacts] = WeakKeyDictionary()
+
+
+_generators: WeakKeyDictionary[FileContext, set[str]] = WeakKeyDictionary()
+_providers: WeakKeyDictionary[FileContext, dict[int, str | None]] = WeakKeyDictionary()
+
+
+def local_facts(ctx: FileContext, tree: cst.Module) -> ModuleFacts:
+    """The facts of the file being checked, built from its tree once per file.
+
+    Whether its functions yield is taken from the traversal (`note_yield`), not
+    from a second walk of their bodies: providers are defined before use.
+    """
+    facts = _local_facts.get(ctx)
+    if facts is None:
+        facts = facts_of_tree(tree, ctx.path, ctx.module_name, ctx.is_package, ctx.layer, find_generators=False)
+        _local_facts[ctx] = facts
+    generators = _generators.get(ctx, set())
+    if any(d.qualname in generators and not d.is_generator for d in facts.definitions):
+        facts = replace(
+            facts,
+            definitions=tuple(
+                replace(d, is_generator=d.is_generator or d.qualname in generators) for d in facts.definitions
+            ),
+        )
+        _local_facts[ctx] = facts
+    return facts
+
+
+def note_yield(ctx: FileContext) -> None:
+    """Record that the innermost function of the traversal yields (shared by the rules of a file)."""
+    function = ctx.function
+    if function is not None and function.kind == "function":
+        name = f"{ctx.module_name}.{function.qualname}" if ctx.module_name else function.qualname
+        _generators.setdefault(ctx, set()).add(name)
+
+
+def depends_provider(ctx: FileContext, node: cst.Call) -> str | None:
+    """`ctx.depends_provider`, computed once per call for all the rules of a file."""
+    memo = _providers.setdefault(ctx, {})
+    key = id(node)
+    if key not in memo:
+        memo[key] = ctx.depends_provider(node)
+    return memo[key]
+
+
+def definition(ctx: FileContext, tree: cst.Module | None, qualname: str) -> Definition | None:
+    """The class or function `qualname` names, in this file or elsewhere in the project."""
+    if not qualname:
+        return None
+    if tree is not None and qualname.rpartition(".")[0] == ctx.module_name:
+        found = local_facts(ctx, tree).definition(qualname)
+        if found is not None and ctx.project is not None:
+            project = ctx.project
+            return replace(found, params=tuple(project.resolved_param(p) for p in found.params))
+        return found
+    return ctx.project.definition(qualname) if ctx.project is not None else None
+
+
+def is_data_class(ctx: FileContext, tree: cst.Module | None, found: Definition, depth: int = 0) -> bool:
+    """A model, settings, enum, exception or dataclass: data, not a stateful service."""
+    short = found.qualname.rpartition(".")[2]
+    if short.endswith(("Error", "Exception")):
+        return True
+    for base in found.bases:
+        if base in DATA_BASES or base.startswith(_DATA_PREFIXES) or base.endswith(("Error", "Exception")):
+            return True
+        parent = definition(ctx, tree, base) if depth < 3 else None
+        if parent is not None and parent.kind == "class" and is_data_class(ctx, tree, parent, depth + 1):
+            return True
+    return False
+
+
+def layer_class(ctx: FileContext, tree: cst.Module | None, qualname: str | None) -> Definition | None:
+    """A stateful class of the service or repository layer, by qualified name."""
+    if not qualname:
+        return None
+    found = definition(ctx, tree, qualname)
+    if found is None or found.kind != "class" or found.layer not in (SERVICE, REPOSITORY):
+        return None
+    return None if is_data_class(ctx, tree, found) else found
+
+
+def injectable_kind(ctx: FileContext, tree: cst.Module | None, type_name: str | None) -> str | None:
+    """'session', 'service' or 'repository' when a parameter of this type must come from Depends."""
+    if type_name is None:
+        return None
+    if type_name in SESSION_TYPES:
+        return "session"
+    found = layer_class(ctx, tree, type_name)
+    return found.layer if found is not None else None
+
+
+def opened_session(ctx: FileContext, tree: cst.Module | None, call: cst.Call) -> str | None:
+    """What a call opens, when it opens a session or a connection itself."""
+    func = call.func
+    callee = ctx.resolve(func)
+    if callee is not None and not callee.instance and ctx.project is not None:
+        helper = definition(ctx, tree, callee.qualname)  # `with session_scope() as s`, `next(get_db())`
+        if helper is not None and helper.kind == "function" and helper.returns in SESSION_TYPES:
+            return f"{short(helper.qualname)}()"
+    if callee is not None:
+        if callee.instance and callee.qualname in SESSION_FACTORY_TYPES:
+            return "session factory"
+        if not callee.instance and callee.qualname in SESSION_TYPES:
+            return "session"
+        owner, _, method = callee.qualname.rpartition(".")
+        if not callee.instance and method == "begin" and owner in SESSION_FACTORY_TYPES:
+            return "session factory"
+    if not isinstance(func, cst.Attribute) or func.attr.value not in ("connect", "begin"):
+        return None
+    if ctx.instance_type(func.value) in ENGINE_TYPES:
+        return "engine connection"
+    return None
+
+
+def allowed_own_session(ctx: FileContext, patterns: tuple[str, ...], root: Path) -> bool:
+    """Whether `[tool.fapcheck.depends] allow-own-session` lists this file or an enclosing function."""
+    if not patterns:
+        return False
+    names = [frame.name for frame in ctx.frames if frame.kind == "function"]
+    for pattern in patterns:
+        if "/" in pattern or pattern.endswith((".py", ".pyi")):
+            if compile_pattern(pattern).match_file(relative_posix(Path(ctx.path), root)):
+                return True
+        elif any(fnmatch.fnmatchcase(name, pattern) for name in names):
+            return True
+    return False
+
+
+def string_prefix(node: cst.BaseExpression) -> str | None:
+    """The literal text a string expression starts with (f-strings up to their first field)."""
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    if isinstance(node, cst.ConcatenatedString):
+        return string_prefix(node.left)
+    if isinstance(node, cst.FormattedString):
+        first = node.parts[0] if node.parts else None
+        return first.value if isinstance(first, cst.FormattedStringText) else ""
+    return None
+
+
+class ChainRule(Rule):
+    """A rule about the dependency chain of one file.
+
+    Whether a function is a dependency provider is known only at the end of
+    the file (`Depends(get_repo)` may come after `def get_repo`), so findings
+    inside functions are deferred with `defer` and kept for providers only.
+    """
+
+    # Also treat the public top-level functions of the dependency layer as providers.
+    dependency_layer_provides = False
+
+    def __init__(self, ctx: FileContext, config: Config, sink: list[Report]) -> None:
+        super().__init__(ctx, config, sink)
+        self.tree: cst.Module | None = None
+        self.referenced: set[str] = set()  # providers named in Depends(...) in this file
+        self.chained: set[str] = set()  # functions that take a Depends parameter themselves
+        self.seen: set[str] = set()  # for rules that report a thing once per file
+        self._pending: list[tuple[str, cst.CSTNode, dict[str, object]]] = []
+        self._signature_depth = 0
+
+    @property
+    def in_signature(self) -> bool:
+        """Inside parameters or decorators: evaluated when the function is defined, not in its body."""
+        return self._signature_depth > 0
+
+    def visit_Parameters(self, node: cst.Parameters) -> None:
+        self._signature_depth += 1
+
+    def leave_Parameters(self, original_node: cst.Parameters) -> None:
+        self._signature_depth -= 1
+
+    def visit_Decorator(self, node: cst.Decorator) -> None:
+        self._signature_depth += 1
+
+    def leave_Decorator(self, original_node: cst.Decorator) -> None:
+        self._signature_depth -= 1
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self.tree = node
+
+    def function_key(self) -> str:
+        """The project qualified name of the innermost function (nested ones by their own name)."""
+        function = self.ctx.function
+        name = function.qualname if function is not None else "<module>"
+        return f"{self.ctx.module_name}.{name}" if self.ctx.module_name else name
+
+    def note_function(self, node: cst.FunctionDef) -> None:
+        """Record what the tracker knows of a function just entered (call from visit_FunctionDef)."""
+        ctx = self.ctx
+        for param in [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]:
+            provider = param_provider(ctx, param)
+            if provider is None:
+                continue
+            self.chained.add(self.function_key())
+            if provider == "" and param.annotation is not None:  # `x: Pagination = Depends()`
+                annotated = ctx.annotation_type(param.annotation.annotation)
+                if annotated is not None:
+                    self.referenced.add(annotated.qualname)
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        note_yield(self.ctx)
+
+    def note_call(self, node: cst.Call) -> str | None:
+        provider = depends_provider(self.ctx, node)
+        if provider:
+            self.referenced.add(provider)
+        return provider
+
+    def defer(self, node: cst.CSTNode, **fields: object) -> None:
+        self._pending.append((self.function_key(), node, fields))
+
+    def is_provider(self, key: str) -> bool:
+        owner, _, method = key.rpartition(".")
+        if key in self.referenced or key in self.chained:
+            return True
+        if method in ("__init__", "__call__") and owner in self.referenced:
+            return True
+        if self.dependency_layer_provides and self.ctx.layer == DEPENDENCY and self.tree is not None:
+            found = local_facts(self.ctx, self.tree).definition(key)
+            return found is not None and found.kind == "function" and not method.startswith("_")
+        return False
+
+    def is_generator(self, key: str) -> bool:
+        """A top-level function of this file that yields (a `get_db`-style provider)."""
+        if self.tree is None:
+            return False
+        found = local_facts(self.ctx, self.tree).definition(key)
+        return found is not None and found.kind == "function" and found.is_generator
+
+    def keep(self, key: str) -> bool:
+        """Whether a finding deferred in function `key` is reported: by default, in providers."""
+        return self.is_provider(key)
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        for key, node, fields in self._pending:
+            if self.keep(key):
+                self.report(node, None, **fields)
+
+
+def param_provider(ctx: FileContext, param: cst.Param) -> str | None:
+    """The provider a parameter declares, by default `= Depends(f)` or `Annotated[T, Depends(f)]`."""
+    if param.default is not None:
+        provider = ctx.depends_provider(param.default)
+        if provider is not None:
+            return provider
+    if param.annotation is not None:
+        annotated = ctx.annotation_type(param.annotation.annotation)
+        if annotated is not None:
+            return annotated.depends
+    return None
+
+
+def short(qualname: str) -> str:
+    return qualname.rpartition(".")[2]
