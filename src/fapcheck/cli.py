@@ -79,9 +79,15 @@ def _guard(action: Callable[[], T]) -> T:
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_ERROR  # type: ignore[return-value]
     except Exception as error:  # an internal error must never show a traceback to users
-        if os.environ.get("FAPCHECK_TRACEBACK"):
-            raise
+        if _VERBOSE[0]:
+            import traceback
+
+            traceback.print_exc()
         _fail([f"internal error: {type(error).__name__}: {error}. Please report this as a fapcheck bug."])
+
+
+# Set by --verbose: tracebacks of internal errors are printed.
+_VERBOSE = [False]
 
 
 def _split(values: list[str] | None) -> list[str] | None:
@@ -139,6 +145,7 @@ def check(
     statistics: Annotated[bool, typer.Option("--statistics", help="Show counts per rule instead.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print findings only, no summary.")] = False,
     fix: Annotated[bool, typer.Option("--fix", help="Apply the safe fixes in place.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show tracebacks of internal errors.")] = False,
     unsafe_fixes: Annotated[
         bool, typer.Option("--unsafe-fixes", help="With --fix or --diff, apply unsafe fixes too.")
     ] = (False),
@@ -162,6 +169,8 @@ def check(
     from fapcheck.engine.cache import CACHE_DIR_NAME
     from fapcheck.engine.files import discover, display_path
 
+    _VERBOSE[0] = verbose
+
     def execute() -> int:
         config = load_config(config_file, isolated, _stdin_project(paths, stdin_filename)).with_overrides(
             _split(select), _split(extend_select) or [], _split(ignore) or []
@@ -174,6 +183,8 @@ def check(
             stdin = (sys.stdin.buffer.read(), Path(stdin_filename or "-"), name)
         discovery = discover(targets, config)
         files = [(path, display_path(path)) for path in discovery.files]
+        if not files and stdin is None and not discovery.errors:
+            sys.stderr.write("warning: No Python files found under the given path(s)\n")
         fixed: int | None = None
         if fix or diff:
             from fapcheck.engine.fixes import fix_files
@@ -225,9 +236,14 @@ def check(
             typer.echo(f"\n{total} baseline entr{'ies are' if total != 1 else 'y is'} stale (fixed since):")
             for (path, code, _), count in stale:
                 typer.echo(f"  {path}: {code}" + (f" x{count}" if count > 1 else ""))
+        file_errors = [(e, t) for r in result.files for e, t in zip(r.errors, r.traces, strict=False)]
         for problem in (*discovery.errors, *result.errors):
             sys.stderr.write(f"error: {problem}\n")
-        if discovery.errors or result.errors:
+        for problem, trace in file_errors:
+            if verbose:
+                sys.stderr.write(trace)
+            sys.stderr.write(f"error: {problem}\n")
+        if discovery.errors or result.errors or file_errors:
             return EXIT_ERROR
         if findings and not exit_zero:
             return EXIT_FINDINGS

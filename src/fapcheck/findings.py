@@ -50,3 +50,5 @@ class FileResult:
     path: str
     layer: str
     findings: tuple[Finding, ...] = ()
+    errors: tuple[str, ...] = ()  # internal errors while checking this file (its findings may be incomplete)
+    traces: tuple[str, ...] = ()  # their tracebacks, shown with --verbose

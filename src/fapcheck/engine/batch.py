@@ -85,7 +85,7 @@ def run(
             results.append(result)
             if on_result is not None:
                 on_result(result)
-            if cache is not None and digest is not None:
+            if cache is not None and digest is not None and not result.errors:
                 cache.store(path, display, digest, stat, result, probes, contents)
     if stdin is not None:
         results.append(_check_stdin(config, *stdin))

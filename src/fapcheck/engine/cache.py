@@ -36,7 +36,7 @@ from fapcheck.engine.index import Contents, ProjectIndex, Stamps, mtime_ns
 from fapcheck.findings import FileResult
 
 CACHE_DIR_NAME = ".fapcheck_cache"
-_FORMAT = 2
+_FORMAT = 3
 _PACKS_KEPT = 8
 # A file modified this close to its check may change again within the same mtime tick: hash it next time.
 _RACY_NS = 2_000_000_000

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,6 +104,8 @@ def discover(paths: Sequence[str], config: Config) -> Discovery:
         absolute = Path(os.path.abspath(path))
         if absolute.is_dir():
             found.update(_walk(absolute, ignores))
+        elif absolute.exists() and not absolute.is_file():
+            result.errors.append(f"{given}: not a regular file")
         elif absolute.exists() or absolute.is_symlink():
             found.add(absolute)
         else:
@@ -119,9 +122,19 @@ def _walk(top: Path, ignores: _Ignores) -> list[Path]:
         for name in filenames:
             if name.endswith(PYTHON_SUFFIXES):
                 candidate = base / name
-                if not ignores.ignored(candidate, is_dir=False):
+                if _readable_kind(candidate) and not ignores.ignored(candidate, is_dir=False):
                     files.append(candidate)
     return files
+
+
+def _readable_kind(path: Path) -> bool:
+    """Regular files and links (a broken one is reported when read); never FIFOs, sockets or devices,
+    which would block or mean nothing."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return True
+    return stat.S_ISREG(mode) or stat.S_ISLNK(mode)
 
 
 def display_path(path: Path) -> str:

@@ -14,6 +14,7 @@ import re
 import tokenize
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import accumulate
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,6 +78,14 @@ class Planner:
             line, col = decode_position(source, error)
             message = f"cannot decode file: invalid {error.encoding} byte 0x{source[error.start]:02x}"
             return Plan(layer, codes, result=failed(display, layer, message, line, col, codes))
+        nul = text.find("\0")
+        if nul >= 0:  # neither CPython nor libcst reads it; say where it is
+            line = text.count("\n", 0, nul) + 1
+            col = nul - text.rfind("\n", 0, nul)
+            return Plan(layer, codes, result=failed(display, layer, "cannot parse file: NUL byte", line, col, codes))
+        deep = too_deep(text, display)
+        if deep is not None:  # libcst's native parser would overflow its stack (a crash, not an error)
+            return Plan(layer, codes, result=failed(display, layer, f"cannot parse file: {deep}", 1, 1, codes))
         if not PRECHECK:
             return Plan(layer, codes, tuple(by_layer), text, encoding)
         must: list[str] = []
@@ -108,6 +117,37 @@ class Planner:
             return FileResult(display, layer)
         findings = tuple(unused_noqa(display, layer, read_suppressions(text), codes, text.splitlines()))
         return FileResult(display, layer, tuple(sorted(findings)))
+
+
+_BRACKETS = re.compile(r"[\[\](){}]")
+_STEP = {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}
+# Long runs of prefix operators nest just as deeply as brackets do.
+_OPERATOR_RUN = re.compile(r"(?:(?:\bnot\b|\blambda\b[^:\n]*:|\bawait\b|[-+~*])\s*){400,}")
+_MAX_DEPTH = 150
+_TOO_COMPLEX = ("too many nested", "too many levels of indentation", "too many statically nested", "too complex")
+
+
+def too_deep(text: str, display: str) -> str | None:
+    """Why a file is nested too deeply to be parsed safely, or None.
+
+    A cheap scan (bracket depth, runs of prefix operators) finds the suspects;
+    CPython's compiler, which refuses such code itself, has the last word.
+    """
+    steps = map(_STEP.__getitem__, _BRACKETS.findall(text))
+    if max(accumulate(steps, initial=0)) <= _MAX_DEPTH and not _OPERATOR_RUN.search(text):
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(text, display, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except (MemoryError, RecursionError):
+        return "nested too deeply"
+    except SyntaxError as error:
+        if any(reason in str(error.msg) for reason in _TOO_COMPLEX):
+            return f"nested too deeply ({error.msg})"
+    except ValueError:
+        return None
+    return None
 
 
 def _compile(text: str, display: str) -> ast.Module | None:

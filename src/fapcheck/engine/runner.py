@@ -110,8 +110,13 @@ class Checker(Planner):
         ctx = FileContext(display, layer, module_name, is_package, self.index)
         reports: list[Report] = []
         rules = [rule_class(code)(ctx, self.config, reports) for code in rule_codes]
-        module.visit(_Dispatcher(ctx, rules))
-        return FileResult(display, layer, _findings(ctx, module, text, reports, codes))
+        try:
+            module.visit(_Dispatcher(ctx, rules))
+            return FileResult(display, layer, _findings(ctx, module, text, reports, codes))
+        except RecursionError:
+            return _failed(display, layer, "cannot check file: nested too deeply", 1, 1, codes)
+        except Exception as error:  # one file's internal error must not lose the other files' findings
+            return internal_error(display, layer, error)
 
 
 def _findings(
@@ -147,6 +152,13 @@ def _findings(
     if "FAP002" in codes:
         findings.extend(_unused_noqa(display, layer, suppressions, codes, lines))
     return tuple(sorted(findings))
+
+
+def internal_error(display: str, layer: str, error: Exception) -> FileResult:
+    import traceback
+
+    message = f"{display}: internal error: {type(error).__name__}: {error}. Please report this as a fapcheck bug."
+    return FileResult(display, layer, (), (message,), (traceback.format_exc(),))
 
 
 def _syntax_error(
