@@ -14,8 +14,8 @@ import re
 import tokenize
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import accumulate
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 
 from fapcheck.catalog import BY_CODE, Trigger
