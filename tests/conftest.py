@@ -20,3 +20,15 @@ def write(root: Path, files: dict[str, str]) -> None:
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+
+
+# A project with the three upper layers; a test adds its route file (app/api/routes/users.py).
+LAYERED_PROJECT = {
+    "app/__init__.py": "",
+    "app/repositories/__init__.py": "",
+    "app/repositories/users.py": "class UserRepository: ...\n",
+    "app/services/__init__.py": "",
+    "app/services/users.py": "class UserService: ...\n",
+    "app/api/__init__.py": "",
+    "app/api/routes/__init__.py": "",
+}

@@ -35,6 +35,8 @@ CLEAN = {
 
 def fapcheck(*args: str, cwd: Path | None = None, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
+    # This checkout's sources, whatever the working directory and whichever fapcheck is installed.
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO / "src"), env.get("PYTHONPATH", "")])
     return subprocess.run(
         [sys.executable, "-m", "fapcheck", *args],
         cwd=cwd,
@@ -57,7 +59,7 @@ def test_demo_project_has_findings() -> None:
     assert result.returncode == 1, result.stderr
     assert "fixtures/demo/app/api/routes/orders.py:6:37: FAP101 route module imports repository module" in result.stdout
     assert "^^^^^^^^^^^^^^^" in result.stdout
-    assert result.stdout.rstrip().endswith("Found 4 errors.")
+    assert result.stdout.rstrip().endswith("Found 5 errors.")
     assert "\x1b[" not in result.stdout  # no colour when not a terminal
 
 

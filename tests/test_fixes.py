@@ -129,14 +129,28 @@ def test_files_that_do_not_parse_are_never_touched(project: Path) -> None:
 
 
 def test_a_fix_that_would_break_the_file_is_not_written(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from fapcheck.engine import runner as engine_runner
+    from fapcheck.engine import plan as engine_plan
     from fapcheck.findings import Edit, Fix
 
     def breaking_fix(line: int, col: int, end_col: int, *args: object) -> Fix:
         return Fix("break", (Edit(line, 1, line, 2, "("),))
 
-    monkeypatch.setattr(engine_runner, "_noqa_fix", breaking_fix)
+    monkeypatch.setattr(engine_plan, "_noqa_fix", breaking_fix)
     write(project, NOQA)
     result = runner.invoke(app, ["--fix"])
     assert result.exit_code == 1
     assert (project / "app/api/users.py").read_text() == NOQA["app/api/users.py"]
+
+
+def test_unsafe_fixes_need_the_option(project: Path) -> None:
+    source = (
+        "from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine\n\n"
+        'engine = create_async_engine("postgresql+asyncpg://db")\n'
+        "SessionLocal = async_sessionmaker(engine)\n"
+    )
+    write(project, {"app/core/db.py": source})
+    result = runner.invoke(app, ["--fix", "--output-format", "concise"])
+    assert result.exit_code == 1
+    assert (project / "app/core/db.py").read_text() == source
+    assert runner.invoke(app, ["--fix", "--unsafe-fixes"]).exit_code == 0
+    assert "async_sessionmaker(engine, expire_on_commit=False)" in (project / "app/core/db.py").read_text()

@@ -46,6 +46,10 @@ PRESET = LayerMap(Path("/project"))
         ("app/crud_user.py", "repository"),
         ("app/use_cases.py", "service"),
         ("app/api/v1/endpoints/items.py", "route"),
+        # hexagonal style
+        ("app/user/adapter/input/api/v1/user.py", "route"),
+        ("app/user/adapter/output/persistence/sqlalchemy/user.py", "repository"),
+        ("app/user/domain/usecase/user.py", "service"),
         # a file name's first word counts only outside layer directories
         ("mealie/db/models/recipe/api_extras.py", "model"),
         ("app/api_client.py", "route"),

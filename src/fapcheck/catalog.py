@@ -32,6 +32,27 @@ FAMILIES: dict[str, str] = {
 
 
 @dataclass(frozen=True, slots=True)
+class Trigger:
+    """A cheap pre-check: the rule can fire only in a file that meets one of these conditions.
+
+    The engine tests them before parsing and does not parse a file in which
+    no selected rule can fire. A trigger must never be narrower than the rule:
+    when in doubt, leave it out (`RuleSpec.trigger = None` means every file of
+    the rule's layers is parsed).
+    """
+
+    words: tuple[str, ...] = ()  # any of these substrings occurs in the source text
+    imports: tuple[str, ...] = ()  # the file imports one of these modules or a submodule of it
+    # The file imports a project module of one of the given layers: (layer of the file or "*", layers).
+    imports_layers: tuple[tuple[str, frozenset[str]], ...] = ()
+    always_in: frozenset[str] = frozenset()  # layers where the rule runs on every file, without a pre-check
+
+    def watched_layers(self, layer: str) -> frozenset[str]:
+        """The layers of imported project modules that can make the rule fire in a file of `layer`."""
+        return frozenset(w for of, watched in self.imports_layers if of in ("*", layer) for w in watched)
+
+
+@dataclass(frozen=True, slots=True)
 class RuleSpec:
     code: str
     name: str
@@ -39,11 +60,28 @@ class RuleSpec:
     module: str
     layers: frozenset[str] = ALL_LAYERS
     fixable: bool = False
+    trigger: Trigger | None = None
 
     @property
     def family(self) -> str:
         return FAMILIES[self.code[3]]
 
+
+# For each layer, the layers above it that it must not import (FAP102).
+UPWARD_IMPORTS: dict[str, frozenset[str]] = {
+    REPOSITORY: frozenset({SERVICE, ROUTE}),
+    SERVICE: frozenset({ROUTE}),
+    SCHEMA: frozenset({SERVICE, REPOSITORY, ROUTE}),
+    MODEL: frozenset({SERVICE, REPOSITORY, ROUTE}),
+}
+
+# The blocking-call rules fire only inside `async def`: no `async` in the text, nothing to find.
+_IN_ASYNC = Trigger(words=("async",))
+# Route code is a route-layer file, or a handler recognised by its decorator anywhere else.
+_IN_ROUTE_CODE = Trigger(words=("@",), always_in=frozenset({ROUTE}))
+
+# Route handlers and Depends providers: a decorator, a Depends/Security call, or a dependency-layer file.
+_NEAR_DEPENDS = Trigger(words=("@", "Depends", "Security"), always_in=frozenset({ROUTE, DEPENDENCY}))
 
 _ROUTE_CODE = frozenset({ROUTE, UNMAPPED})  # unmapped: route handlers found by decorator
 _LOWER = frozenset({SERVICE, REPOSITORY})
@@ -57,6 +95,7 @@ CATALOG: tuple[RuleSpec, ...] = (
         "A route module imports a repository module, skipping the service layer",
         "fap101_route_imports_repository",
         frozenset({ROUTE}),
+        trigger=Trigger(imports_layers=(("*", frozenset({REPOSITORY})),)),
     ),
     RuleSpec(
         "FAP102",
@@ -64,6 +103,7 @@ CATALOG: tuple[RuleSpec, ...] = (
         "An import from a lower layer to a higher one",
         "fap102_import_points_up_the_stack",
         frozenset({REPOSITORY, SERVICE, SCHEMA, MODEL}),
+        trigger=Trigger(imports_layers=tuple(UPWARD_IMPORTS.items())),
     ),
     RuleSpec(
         "FAP103",
@@ -71,6 +111,88 @@ CATALOG: tuple[RuleSpec, ...] = (
         "A service or repository imports fastapi or starlette",
         "fap103_web_framework_imported_below_routes",
         _LOWER,
+        trigger=Trigger(imports=("fastapi", "starlette")),
+    ),
+    RuleSpec(
+        "FAP201",
+        "sql-in-route",
+        "A SQL construct or an executed SQL string in route code",
+        "fap201_sql_in_route",
+        _ROUTE_CODE,
+        trigger=_IN_ROUTE_CODE,
+    ),
+    RuleSpec(
+        "FAP202",
+        "session-work-in-route",
+        "Database-session work (execute, query, add, commit...) in route code",
+        "fap202_session_work_in_route",
+        _ROUTE_CODE,
+        trigger=_IN_ROUTE_CODE,
+    ),
+    RuleSpec(
+        "FAP203",
+        "raw-sql-in-service",
+        "Raw SQL (`text(...)`, an executed SQL string) in a service",
+        "fap203_raw_sql_in_service",
+        frozenset({SERVICE}),
+    ),
+    RuleSpec(
+        "FAP301",
+        "http-exception-below-routes",
+        "`raise HTTPException` in a service or repository",
+        "fap301_http_exception_below_routes",
+        _LOWER,
+    ),
+    RuleSpec(
+        "FAP302",
+        "http-object-below-routes",
+        "Request, responses, status codes, BackgroundTasks or Depends used in a service or repository",
+        "fap302_http_object_below_routes",
+        _LOWER,
+    ),
+    # The blocking-call rules are layer-independent: the event loop is blocked wherever the call is.
+    RuleSpec(
+        "FAP401",
+        "blocking-network-call-in-async-function",
+        "A blocking network call (requests, httpx.Client, urllib, boto3, redis, smtplib, socket) in `async def`",
+        "fap401_blocking_network_call_in_async_function",
+        trigger=_IN_ASYNC,
+    ),
+    RuleSpec(
+        "FAP402",
+        "blocking-sleep-in-async-function",
+        "`time.sleep` in `async def`",
+        "fap402_blocking_sleep_in_async_function",
+        fixable=True,
+        trigger=_IN_ASYNC,
+    ),
+    RuleSpec(
+        "FAP403",
+        "blocking-file-io-in-async-function",
+        "Blocking file I/O (`open`, `Path.read_text`, `shutil`) in `async def`",
+        "fap403_blocking_file_io_in_async_function",
+        trigger=_IN_ASYNC,
+    ),
+    RuleSpec(
+        "FAP404",
+        "blocking-process-call-in-async-function",
+        "A blocking process call (`subprocess`, `os.system`, `os.wait`) in `async def`",
+        "fap404_blocking_process_call_in_async_function",
+        trigger=_IN_ASYNC,
+    ),
+    RuleSpec(
+        "FAP405",
+        "sync-database-call-in-async-function",
+        "A synchronous database driver or SQLAlchemy `Session` used in `async def`",
+        "fap405_sync_database_call_in_async_function",
+        trigger=_IN_ASYNC,
+    ),
+    RuleSpec(
+        "FAP406",
+        "blocking-call-behind-project-function",
+        "An `async def` calls a synchronous project function that blocks",
+        "fap406_blocking_call_behind_project_function",
+        trigger=_IN_ASYNC,
     ),
     RuleSpec(
         "FAP501",
@@ -78,6 +200,7 @@ CATALOG: tuple[RuleSpec, ...] = (
         "A route handler builds a service or repository instead of receiving it through Depends",
         "fap501_service_built_in_route",
         _ROUTE_CODE,
+        trigger=_IN_ROUTE_CODE,
     ),
     RuleSpec(
         "FAP502",
@@ -91,36 +214,45 @@ CATALOG: tuple[RuleSpec, ...] = (
         "injectable-parameter-without-depends",
         "A route or dependency parameter typed as a service, repository or session without Depends",
         "fap503_injectable_parameter_without_depends",
+        trigger=_NEAR_DEPENDS,
     ),
     RuleSpec(
         "FAP504",
         "dependency-called-in-depends",
         "`Depends(get_db())`: a dependency called instead of passed",
         "fap504_dependency_called_in_depends",
+        trigger=Trigger(words=("Depends", "Security")),
+        fixable=True,
     ),
     RuleSpec(
         "FAP505",
         "provider-uses-module-level-resource",
         "A dependency provider builds its product from a module-level session, engine or client",
         "fap505_provider_uses_module_level_resource",
+        trigger=_NEAR_DEPENDS,
     ),
     RuleSpec(
         "FAP601",
         "async-sessionmaker-expires-on-commit",
         "An async session factory without `expire_on_commit=False`",
         "fap601_async_sessionmaker_expires_on_commit",
+        trigger=Trigger(words=("sessionmaker",)),
+        fixable=True,
     ),
     RuleSpec(
         "FAP602",
         "async-session-call-not-awaited",
         "An AsyncSession coroutine method called without `await`",
         "fap602_async_session_call_not_awaited",
+        trigger=Trigger(words=("async", "Session", "session")),
+        fixable=True,
     ),
     RuleSpec(
         "FAP603",
         "sync-driver-in-async-engine",
         "`create_async_engine` given a synchronous driver URL",
         "fap603_sync_driver_in_async_engine",
+        trigger=Trigger(words=("create_async_engine",)),
     ),
 )
 

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TextIO, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TextIO, TypeVar
 
 import typer
 from typer.core import TyperGroup
@@ -16,6 +16,9 @@ from fapcheck import __version__
 from fapcheck.baseline import BaselineError
 from fapcheck.catalog import BY_CODE, CATALOG
 from fapcheck.config import Config, ConfigError, load_config
+
+if TYPE_CHECKING:
+    from fapcheck.report.progress import ProgressBar
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
@@ -47,6 +50,12 @@ app = typer.Typer(
 class OutputFormat(str, Enum):
     full = "full"
     concise = "concise"
+    json = "json"
+    json_lines = "json-lines"
+    sarif = "sarif"
+    github = "github"
+    gitlab = "gitlab"
+    junit = "junit"
 
 
 def _fail(messages: Sequence[str]) -> NoReturn:
@@ -65,6 +74,10 @@ def _guard(action: Callable[[], T]) -> T:
         _fail([str(error)])
     except (typer.Exit, KeyboardInterrupt):
         raise
+    except BrokenPipeError:  # `fapcheck | head`: the reader left, nothing more to say
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_ERROR  # type: ignore[return-value]
     except Exception as error:  # an internal error must never show a traceback to users
         if os.environ.get("FAPCHECK_TRACEBACK"):
             raise
@@ -136,13 +149,21 @@ def check(
     write_baseline_file: Annotated[
         Path | None, typer.Option("--write-baseline", help="Record today's findings in this file and exit 0.")
     ] = None,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help="Processes to check files with (default: one per core).")
+    ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")] = False,
+    cache_dir: Annotated[
+        Path | None, typer.Option("--cache-dir", help="Where to keep the result cache (default: .fapcheck_cache).")
+    ] = None,
 ) -> None:
     """Check files and directories (the default command)."""
+    from fapcheck.engine.batch import RunResult, run
+    from fapcheck.engine.cache import CACHE_DIR_NAME
     from fapcheck.engine.files import discover, display_path
-    from fapcheck.engine.runner import RunResult, run
 
     def execute() -> int:
-        config = load_config(config_file, isolated).with_overrides(
+        config = load_config(config_file, isolated, _stdin_project(paths, stdin_filename)).with_overrides(
             _split(select), _split(extend_select) or [], _split(ignore) or []
         )
         targets = list(paths or ["."])
@@ -167,7 +188,14 @@ def check(
             if fix_run.fixed_sources:
                 sys.stdout.flush()
         else:
-            result = run(files, config, stdin)
+            cache = None if no_cache else (cache_dir or Path(config.root) / CACHE_DIR_NAME)
+            progress = _progress(len(files))
+            try:
+                result = run(files, config, stdin, progress.advance, jobs=jobs, cache_dir=cache)
+            finally:
+                progress.close()
+            for warning in result.warnings:
+                sys.stderr.write(f"warning: {warning}\n")
         findings = result.findings
         if write_baseline_file is not None:
             from fapcheck.baseline import write_baseline
@@ -188,6 +216,7 @@ def check(
             output_file,
             statistics,
             quiet or fixed_stdin,
+            tuple(sorted(config.enabled_codes)),
             fixed,
             sys.stderr if fixed_stdin else None,
         )
@@ -205,6 +234,22 @@ def check(
         return EXIT_CLEAN
 
     raise typer.Exit(_guard(execute))
+
+
+def _stdin_project(paths: list[str] | None, stdin_filename: str | None) -> Path | None:
+    """Where to look for configuration when only stdin is checked: the named file's project, as editors expect."""
+    from fapcheck.config import find_pyproject
+
+    if stdin_filename is None or any(path != "-" for path in paths or ()):
+        return None
+    start = Path(os.path.abspath(stdin_filename)).parent
+    return start if find_pyproject(start) is not None else None
+
+
+def _progress(total: int) -> ProgressBar:
+    from fapcheck.report.progress import ProgressBar
+
+    return ProgressBar(total, sys.stderr)
 
 
 def _report_diff(diffs: Sequence[str], *errors: Sequence[str]) -> int:
@@ -230,10 +275,11 @@ def _write_report(
     output_file: Path | None,
     statistics: bool,
     quiet: bool,
+    codes: tuple[str, ...],
     fixed: int | None = None,
     to: TextIO | None = None,
 ) -> None:
-    from fapcheck.report import reporter
+    from fapcheck.report import ReportOptions, reporter
     from fapcheck.report.summary import summary_line
 
     stream: TextIO
@@ -248,13 +294,20 @@ def _write_report(
         if statistics:
             _write_statistics(findings, stream)
         else:
-            color = _use_color(stream)
-            reporter(output_format.value)(findings, stream, color=color, quiet=quiet)
+            docs = _rule_docs(codes) if output_format is OutputFormat.sarif else {}
+            options = ReportOptions(color=_use_color(stream), quiet=quiet, codes=codes, rule_docs=docs)
+            reporter(output_format.value)(findings, stream, options)
             if output_format.value in HUMAN_FORMATS and not quiet:
                 stream.write(summary_line(findings, fixed) + "\n")
     finally:
         if output_file is not None:
             stream.close()
+
+
+def _rule_docs(codes: Sequence[str]) -> dict[str, str]:
+    from fapcheck.rules import rule_class
+
+    return {code: rule_class(code).documentation() for code in codes}
 
 
 def _write_statistics(findings: Sequence[Any], stream: TextIO) -> None:
@@ -361,3 +414,15 @@ def graph_command(
         return EXIT_ERROR if discovery.errors else EXIT_CLEAN
 
     raise typer.Exit(_guard(execute))
+
+
+@app.command("server")
+def server_command() -> None:
+    """Run the language server (LSP over stdio) for editors; needs `pip install 'fapcheck[lsp]'`."""
+    try:
+        from fapcheck.lsp import serve
+    except ImportError as error:
+        if error.name not in ("pygls", "lsprotocol") and not str(error.name).startswith(("pygls.", "lsprotocol.")):
+            raise
+        _fail([f"the language server needs pygls 2: pip install 'fapcheck[lsp]' ({error})"])
+    serve()

@@ -14,8 +14,8 @@ from fapcheck.catalog import DEPENDENCY, LAYERS, MODEL, REPOSITORY, ROUTE, SCHEM
 # Directory names of the zero-configuration preset (SPEC §1).
 PRESET_DIRECTORIES: Mapping[str, tuple[str, ...]] = {
     ROUTE: ("routes", "routers", "router", "api", "endpoints", "views", "controllers", "controller", "handlers"),
-    SERVICE: ("services", "service", "usecases", "use_cases"),
-    REPOSITORY: ("repositories", "repository", "repos", "repo", "crud", "dao", "dal"),
+    SERVICE: ("services", "service", "usecases", "use_cases", "usecase", "use_case"),
+    REPOSITORY: ("repositories", "repository", "repos", "repo", "crud", "dao", "dal", "persistence"),
     SCHEMA: ("schemas", "schema", "dto"),
     MODEL: ("models", "model", "entities", "orm"),
     DEPENDENCY: ("deps", "dependencies"),

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import libcst as cst
@@ -33,7 +33,34 @@ TYPE_WRAPPERS = frozenset(
     {"typing.Annotated", "typing_extensions.Annotated", "typing.Optional", "typing_extensions.Optional"}
 )
 UNION_TYPES = frozenset({"typing.Union", "typing_extensions.Union"})
+# Types whose first argument is what a generator or context-manager function produces.
+PRODUCER_TYPES = frozenset(
+    f"{module}.{name}"
+    for module in ("typing", "typing_extensions", "collections.abc")
+    for name in (
+        "Generator",
+        "Iterator",
+        "Iterable",
+        "AsyncGenerator",
+        "AsyncIterator",
+        "AsyncIterable",
+        "ContextManager",
+        "AsyncContextManager",
+        "Awaitable",
+        "Coroutine",
+    )
+) | frozenset({"contextlib.AbstractContextManager", "contextlib.AbstractAsyncContextManager"})
 TYPE_CHECKING_NAMES = frozenset({"typing.TYPE_CHECKING", "typing_extensions.TYPE_CHECKING"})
+
+# pathlib's fluent API: these methods and attributes of a path, and `path / "x"`, give a path again,
+# so `(Path(__file__).parent / "data.json").read_text()` keeps its type.
+_PATH_FLUENT = frozenset(
+    ("parent", "absolute", "resolve", "expanduser", "joinpath", "with_name", "with_stem", "with_suffix", "home", "cwd")
+)
+FLUENT_TYPES: dict[str, frozenset[str]] = dict.fromkeys(
+    ("pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath", "pathlib.PurePath", "pathlib.PurePosixPath"),
+    _PATH_FLUENT,
+)
 
 BindingKind = Literal["import", "instance", "def", "local"]
 FrameKind = Literal["module", "class", "function", "lambda"]
@@ -52,6 +79,7 @@ class Binding:
     kind: BindingKind
     qualname: str = ""
     depends: str | None = None  # provider of an Annotated[..., Depends(provider)] alias or parameter
+    returns: str | None = None  # def: the type it returns, or yields (generators, context managers)
 
 
 LOCAL = Binding("local")
@@ -161,6 +189,13 @@ class FileContext:
                 return binding
         return None
 
+    def binding_of(self, qualname: str) -> Binding | None:
+        """The binding of a module-level name by qualified name: this file's, else the project index's."""
+        module, _, name = qualname.rpartition(".")
+        if module == self.module_name:
+            return self.frames[0].bindings.get(name)
+        return self.project.binding_for(qualname) if self.project is not None else None
+
     def resolve(self, node: cst.BaseExpression) -> Resolved | None:
         """Resolve an expression to the qualified name of what it is, or of its type."""
         if isinstance(node, cst.Name):
@@ -177,6 +212,8 @@ class FileContext:
             base = self.resolve(node.value)
             if base is None:
                 return None
+            if node.attr.value in FLUENT_TYPES.get(base.qualname, ()):  # Path.cwd, path.parent
+                return Resolved(base.qualname, True)
             qualname = f"{base.qualname}.{node.attr.value}"
             if self.project is not None and not base.instance:
                 known = self.project.binding_for(qualname)
@@ -191,6 +228,9 @@ class FileContext:
             if product is None and callee.qualname in SESSIONMAKERS and _makes_async_sessions(self, node):
                 product = ASYNC_SESSIONMAKER
             return Resolved(product or callee.qualname, True)
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Divide):
+            left = self.resolve(node.left)
+            return left if left is not None and left.instance and left.qualname in FLUENT_TYPES else None
         return None
 
     def qualified_name(self, node: cst.BaseExpression) -> str | None:
@@ -244,6 +284,16 @@ class FileContext:
         if resolved is None or resolved.instance:
             return None
         return Binding("import", resolved.qualname)
+
+    def produced_type(self, node: cst.BaseExpression | None) -> str | None:
+        """The type a function annotated `-> node` hands out: `Session` for `Iterator[Session]` too."""
+        if isinstance(node, cst.Subscript) and self.qualified_name(node.value) in PRODUCER_TYPES:
+            elements = [e.slice.value for e in node.slice if isinstance(e.slice, cst.Index)]
+            if self.qualified_name(node.value) in _COROUTINE_TYPES and len(elements) == 3:
+                return self.produced_type(elements[2])
+            return self.produced_type(elements[0]) if elements else None
+        annotated = self.annotation_type(node)
+        return annotated.qualname if annotated is not None else None
 
     def _single_non_none(self, options: Sequence[cst.BaseExpression]) -> Binding | None:
         real = [o for o in options if not (isinstance(o, cst.Name) and o.value == "None")]
@@ -351,12 +401,21 @@ class FileContext:
 
     # per-node-type bookkeeping
 
+    def _enter_module(self, node: cst.Module) -> None:
+        # Function bodies run after the whole module has run: later top-level
+        # functions and classes are visible in them.
+        for statement in node.body:
+            if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+                name = statement.name.value
+                self.bind(name, Binding("def", f"{self.module_name}.{name}" if self.module_name else name))
+
     def _enter_function(self, node: cst.FunctionDef) -> None:
         outer = self.frames[-1]
         name = node.name.value
         qualname = f"{outer.qualname}.{name}" if outer.kind == "class" else name
         project_name = f"{self.module_name}.{qualname}" if self.module_name else qualname
-        self.bind(name, Binding("def", project_name))
+        returns = self.produced_type(node.returns.annotation) if node.returns is not None else None
+        self.bind(name, Binding("def", project_name, returns=returns))
         is_route = any(self._is_route_decorator(d.decorator) for d in node.decorators)
         frame = Frame("function", name, qualname, node, node.asynchronous is not None, is_route)
         self.frames.append(frame)
@@ -375,6 +434,19 @@ class FileContext:
         for star in (params.star_arg, params.star_kwarg):
             if isinstance(star, cst.Param):
                 self.bind(star.name.value, LOCAL)
+
+    def _enter_yield(self, node: cst.Yield) -> None:
+        """An unannotated generator provider: remember the type of what it yields."""
+        function = self.function
+        if function is None or function.kind != "function" or isinstance(node.value, cst.From) or node.value is None:
+            return
+        index = self.frames.index(function)
+        outer = self.frames[index - 1].bindings
+        binding = outer.get(function.name)
+        if binding is not None and binding.kind == "def" and binding.returns is None:
+            produced = self.instance_type(node.value)
+            if produced is not None:
+                outer[function.name] = replace(binding, returns=produced)
 
     def _enter_lambda(self, node: cst.Lambda) -> None:
         self.frames.append(Frame("lambda", "<lambda>", f"{self.function_name}.<lambda>", node))
@@ -491,6 +563,7 @@ DEPENDS_FUNCTIONS = frozenset(
         "fastapi.param_functions.Security",
     }
 )
+_COROUTINE_TYPES = frozenset({"typing.Coroutine", "typing_extensions.Coroutine", "collections.abc.Coroutine"})
 _TYPE_ALIAS = frozenset({"typing.TypeAlias", "typing_extensions.TypeAlias"})
 
 # Calling a session factory gives a session: (callee, callee is an instance) -> type of the result.
@@ -541,6 +614,7 @@ def _dotted(node: cst.BaseExpression) -> str:
 
 
 _ENTER: dict[type[cst.CSTNode], Callable[[FileContext, cst.CSTNode], None]] = {
+    cst.Module: FileContext._enter_module,  # type: ignore[dict-item]
     cst.FunctionDef: FileContext._enter_function,  # type: ignore[dict-item]
     cst.Lambda: FileContext._enter_lambda,  # type: ignore[dict-item]
     cst.ClassDef: FileContext._enter_class,  # type: ignore[dict-item]
@@ -555,6 +629,7 @@ _ENTER: dict[type[cst.CSTNode], Callable[[FileContext, cst.CSTNode], None]] = {
     cst.Global: FileContext._enter_global,  # type: ignore[dict-item]
     cst.Nonlocal: FileContext._enter_global,  # type: ignore[dict-item]
     cst.If: FileContext._enter_if,  # type: ignore[dict-item]
+    cst.Yield: FileContext._enter_yield,  # type: ignore[dict-item]
 }
 
 # Assignments bind when left, so the value is seen with the bindings from before it.

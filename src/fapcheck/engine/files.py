@@ -26,9 +26,14 @@ class _Ignores:
     def __init__(self, config: Config) -> None:
         self.root = Path(os.path.abspath(config.root))
         self.defaults = pathspec.GitIgnoreSpec.from_lines(DEFAULT_EXCLUDE)
-        self.extend = pathspec.GitIgnoreSpec.from_lines(config.extend_exclude)
+        # A file's own name can only match the default patterns that are not directory-only.
+        names = [pattern for pattern in DEFAULT_EXCLUDE if not pattern.endswith("/")]
+        self.file_defaults = pathspec.GitIgnoreSpec.from_lines(names) if names else None
+        self.extend = pathspec.GitIgnoreSpec.from_lines(config.extend_exclude) if config.extend_exclude else None
         self.respect_gitignore = config.respect_gitignore
         self.gitignores: dict[Path, pathspec.GitIgnoreSpec | None] = {}
+        self.repositories: dict[Path, bool] = {}  # directory -> holds a .git (asked once per directory)
+        self.chains: dict[Path, list[tuple[Path, pathspec.GitIgnoreSpec]]] = {}
 
     def _gitignore(self, directory: Path) -> pathspec.GitIgnoreSpec | None:
         if directory not in self.gitignores:
@@ -44,26 +49,41 @@ class _Ignores:
             self.gitignores[directory] = spec
         return self.gitignores[directory]
 
+    def _is_repository(self, directory: Path) -> bool:
+        known = self.repositories.get(directory)
+        if known is None:
+            known = self.repositories[directory] = (directory / ".git").exists()
+        return known
+
     def ignored(self, path: Path, is_dir: bool) -> bool:
-        name = path.name + ("/" if is_dir else "")
-        if self.defaults.match_file(name):
+        names = self.defaults if is_dir else self.file_defaults
+        if names is not None and names.match_file(path.name + ("/" if is_dir else "")):
             return True
         rel = _relative(path, self.root)
         if rel is not None:
             suffix = "/" if is_dir else ""
-            if self.extend.match_file(rel + suffix) or self.defaults.match_file(rel + suffix):
+            if self.extend is not None and self.extend.match_file(rel + suffix):
+                return True
+            if self.defaults.match_file(rel + suffix):
                 return True
         if not self.respect_gitignore:
             return False
-        for directory in path.parents:
-            spec = self._gitignore(directory)
-            if spec is not None:
-                inner = path.relative_to(directory).as_posix() + ("/" if is_dir else "")
-                if spec.match_file(inner):
-                    return True
-            if directory == self.root or (directory / ".git").exists():
-                break
+        for directory, spec in self._gitignores_above(path.parent):
+            inner = path.relative_to(directory).as_posix() + ("/" if is_dir else "")
+            if spec.match_file(inner):
+                return True
         return False
+
+    def _gitignores_above(self, directory: Path) -> list[tuple[Path, pathspec.GitIgnoreSpec]]:
+        """The .gitignore files that apply in a directory, up to the root or the repository; once per directory."""
+        known = self.chains.get(directory)
+        if known is None:
+            spec = self._gitignore(directory)
+            known = [(directory, spec)] if spec is not None else []
+            if not (directory == self.root or self._is_repository(directory) or directory.parent == directory):
+                known = known + self._gitignores_above(directory.parent)
+            self.chains[directory] = known
+        return known
 
 
 def _relative(path: Path, root: Path) -> str | None:

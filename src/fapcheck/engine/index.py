@@ -3,11 +3,23 @@
 Module lookups go to the disk lazily (a few cached `stat` calls), so the index
 works the same when only some files are passed, as pre-commit does, and costs
 nothing for a run that never asks.
+
+What the disk answered can be recorded while one file is checked
+(`record`/`recorded`): per directory asked about, its modification time and
+the answers. The result cache stores them with the file's findings and checks
+them on a hit (`still_holds`): an unchanged directory mtime vouches for all its
+answers at the cost of one `stat` per run (creating, deleting or renaming an
+entry changes it); a changed one has its recorded answers asked again. So a
+finding that depends on another module (its existence, hence its layer) is
+re-checked when that changes. Facts about other modules that later enter a
+file's result must be recorded too.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,20 +40,38 @@ class ModuleLocation:
     layer: LayerDecision
 
 
+# A directory changed this recently may change again within the same mtime tick: never trust its stamp.
+_RACY_NS = 2_000_000_000
+# (directory, mtime_ns or 0 when absent or None when too recent to vouch, (("f" or "d" + name, answer), ...))
+Stamps = tuple[tuple[str, "int | None", tuple[tuple[str, bool], ...]], ...]
+# Files whose content a result depends on (facts of other modules):
+# (path, (mtime_ns, size) or None when too recent to vouch, digest of the content or b"" when unreadable).
+Contents = tuple[tuple[str, "tuple[int, int] | None", bytes], ...]
+
+
 class ProjectIndex:
     def __init__(self, root: Path, layer_map: LayerMap) -> None:
         self.root = Path(os.path.abspath(root))
         self.layer_map = layer_map
         self._is_file: dict[str, bool] = {}
         self._is_dir: dict[str, bool] = {}
+        self._stamps: dict[str, int | None] = {}  # taken before the first question about a directory
+        self._current: dict[str, int] = {}
+        self._probes: dict[str, dict[str, bool]] | None = None
+        self._content_stamps: dict[str, tuple[int, int] | None] = {}
+        self._contents: dict[str, tuple[tuple[int, int] | None, bytes]] | None = None
+        self._digests: dict[str, bytes] = {}
+        self._current_contents: dict[str, tuple[int, int] | None] = {}
         self._roots: list[Path] = [self.root]
         src = self.root / "src"
         if self._dir(src):
             self._roots.append(src)
-        self._located: dict[str, ModuleLocation | None] = {}
-        self._facts: dict[str, ModuleFacts | None] = {}
-        self._bindings: dict[str, Binding | None] = {}
-        self._definitions: dict[str, Definition | None] = {}
+        # The source root of the file being checked, when it is not one of the above: imports are
+        # resolved from it, as Python would, and never from roots other files happened to register
+        # (so a file's findings do not depend on the order or the process it is checked in).
+        self._file_root: Path | None = None
+        self._located: dict[tuple[Path | None, str], tuple[ModuleLocation | None, dict[str, dict[str, bool]]]] = {}
+        self._facts: dict[str, tuple[ModuleFacts | None, str | None]] = {}
 
     # ---------------------------------------------------------- file system
 
@@ -49,20 +79,104 @@ class ProjectIndex:
         key = str(path)
         known = self._is_file.get(key)
         if known is None:
+            self._stamp(os.path.dirname(key))
             known = self._is_file[key] = os.path.isfile(key)
+        if self._probes is not None:
+            directory, name = os.path.split(key)
+            self._probes.setdefault(directory, {})["f" + name] = known
         return known
 
     def _dir(self, path: Path) -> bool:
         key = str(path)
         known = self._is_dir.get(key)
         if known is None:
+            self._stamp(os.path.dirname(key))
             known = self._is_dir[key] = os.path.isdir(key)
+        if self._probes is not None:
+            directory, name = os.path.split(key)
+            self._probes.setdefault(directory, {})["d" + name] = known
         return known
+
+    def _stamp(self, directory: str) -> None:
+        """A directory's mtime, taken before the first question about its entries."""
+        if directory not in self._stamps:
+            mtime = mtime_ns(directory)
+            self._stamps[directory] = None if mtime > time.time_ns() - _RACY_NS else mtime
+
+    # ---------------------------------------------------------- dependencies
+
+    def record(self) -> None:
+        """Start recording the answers the checks of one file get from the disk."""
+        self._probes = {}
+        self._contents = {}
+
+    def content_stamp(self, path: str) -> tuple[int, int] | None:
+        """A file's (mtime_ns, size), taken once per run, before its content is first read for facts."""
+        if path not in self._content_stamps:
+            stat = _stat(path)
+            self._content_stamps[path] = None if stat is not None and stat[0] > time.time_ns() - _RACY_NS else stat
+        return self._content_stamps[path]
+
+    def depend_on_content(self, path: str) -> None:
+        """The result of the file being checked depends on what another file says."""
+        if self._contents is not None:
+            self._contents[path] = (self.content_stamp(path), self._digest(path))
+
+    def _digest(self, path: str) -> bytes:
+        """A file's content digest, read once per run: it vouches when the stamp cannot."""
+        if path not in self._digests:
+            try:
+                with open(path, "rb") as handle:
+                    self._digests[path] = hashlib.blake2b(handle.read(), digest_size=16).digest()
+            except OSError:
+                self._digests[path] = b""
+        return self._digests[path]
+
+    def recorded_contents(self) -> Contents:
+        contents, self._contents = self._contents or {}, None
+        return tuple((path, stamp, digest) for path, (stamp, digest) in sorted(contents.items()))
+
+    def contents_hold(self, contents: Contents) -> bool:
+        for path, stamp, digest in contents:
+            if path not in self._current_contents:
+                self._current_contents[path] = _stat(path)
+            if stamp is not None and self._current_contents[path] == stamp:
+                continue  # same size and time, and old enough to trust: unchanged
+            if not digest or self._digest(path) != digest:
+                return False
+        return True
+
+    def recorded(self) -> Stamps:
+        """Stop recording; the answers since `record`, by directory with its stamp."""
+        probes, self._probes = self._probes or {}, None
+        return tuple(
+            (directory, self._stamps.get(directory), tuple(sorted(answers.items())))
+            for directory, answers in sorted(probes.items())
+        )
+
+    def still_holds(self, stamps: Stamps) -> bool:
+        """Whether the disk still answers as recorded."""
+        current = self._current
+        for directory, stamp, answers in stamps:
+            now = current.get(directory)
+            if now is None:
+                now = current[directory] = mtime_ns(directory)
+            if stamp is not None and now == stamp:
+                continue
+            for probe, answer in answers:
+                path = Path(directory, probe[1:])
+                if (self._file(path) if probe[0] == "f" else self._dir(path)) != answer:
+                    return False
+        return True
+
+    def restamped(self, stamps: Stamps) -> Stamps:
+        """Answers that `still_holds` confirmed, with the stamps this run took before asking them."""
+        return tuple((d, self._stamps.get(d, old), answers) for d, old, answers in stamps)
 
     # ---------------------------------------------------------- module names
 
     def module_name_for(self, path: Path) -> tuple[str, bool]:
-        """(dotted module name, is a package) of a file; registers its source root."""
+        """(dotted module name, is a package) of a file; imports are then resolved from its source root."""
         absolute = Path(os.path.abspath(path))
         is_package = absolute.stem == "__init__"
         parts: list[str] = [] if is_package else [absolute.stem]
@@ -71,9 +185,9 @@ class ProjectIndex:
             while self._file(directory / "__init__.py"):
                 parts.insert(0, directory.name)
                 directory = directory.parent
-            if directory not in self._roots:
-                self._roots.append(directory)
+            self._file_root = None if directory in self._roots else directory
             return ".".join(parts), is_package
+        self._file_root = None
         for base in sorted(self._roots, key=lambda p: len(p.parts), reverse=True):
             try:
                 relative = directory.relative_to(base)
@@ -84,12 +198,28 @@ class ProjectIndex:
 
     def locate(self, module: str) -> ModuleLocation | None:
         """Find a project module by dotted name; None for third-party and standard modules."""
-        if module in self._located:
-            return self._located[module]
+        key = (self._file_root, module)
+        known = self._located.get(key)
+        if known is not None:
+            if self._probes is not None:
+                _merge(self._probes, known[1])
+            return known[0]
+        outer, self._probes = self._probes, {}
+        try:
+            found = self._find(module)
+        finally:
+            probes, self._probes = self._probes, outer
+        self._located[key] = (found, probes)
+        if outer is not None:
+            _merge(outer, probes)
+        return found
+
+    def _find(self, module: str) -> ModuleLocation | None:
         found: ModuleLocation | None = None
         if module and all(part.isidentifier() for part in module.split(".")):
             relative = Path(*module.split("."))
-            for base in self._roots:
+            roots = self._roots if self._file_root is None else [*self._roots, self._file_root]
+            for base in roots:
                 candidate = base / relative
                 for path in (
                     candidate.with_name(candidate.name + ".py"),
@@ -104,7 +234,6 @@ class ProjectIndex:
                         found = ModuleLocation(module, candidate, self.layer_map.layer_for(candidate / "__init__.py"))
                 if found is not None:
                     break
-        self._located[module] = found
         return found
 
     def locate_import(self, module: str, name: str | None) -> ModuleLocation | None:
@@ -119,12 +248,16 @@ class ProjectIndex:
 
     def facts(self, module: str) -> ModuleFacts | None:
         """The top-level facts of a project module, parsed on first use (None: not a project module)."""
+        # Every use is recorded: the result of the file being checked now depends on that module's text.
         if module in self._facts:
-            return self._facts[module]
+            found, path = self._facts[module]
+            if path is not None:
+                self.depend_on_content(path)
+            return found
         from fapcheck.engine.facts import ModuleFacts, module_facts  # facts needs the context, which needs us
 
         location = self.locate(module)
-        found: ModuleFacts | None = None
+        found = None
         if location is not None:
             layer = location.layer.layer
             if location.path.suffix in (".py", ".pyi"):
@@ -135,7 +268,10 @@ class ProjectIndex:
                 found = module_facts(location.path, source, module, location.path.stem == "__init__", layer)
             else:
                 found = ModuleFacts(module, layer)
-        self._facts[module] = found
+        path = str(location.path) if location is not None and location.path.suffix in (".py", ".pyi") else None
+        self._facts[module] = (found, path)
+        if path is not None:
+            self.depend_on_content(path)
         return found
 
     def binding_for(self, qualname: str) -> Binding | None:
@@ -144,12 +280,8 @@ class ProjectIndex:
         Type names in the answer are canonical: `app.services.UserService`
         re-exported from `app.services.users` comes back as the latter.
         """
-        if qualname in self._bindings:
-            return self._bindings[qualname]
-        self._bindings[qualname] = None  # a cycle of re-exports resolves to nothing
-        found = self._binding(qualname, 0)
-        self._bindings[qualname] = found
-        return found
+        # Not memoised: the module facts are, and each use must record the modules it read.
+        return self._binding(qualname, 0)
 
     def _binding(self, qualname: str, hops: int) -> Binding | None:
         module, _, name = qualname.rpartition(".")
@@ -187,16 +319,12 @@ class ProjectIndex:
         Parameter types given by project aliases (`SessionDep`) are resolved to
         the aliased type and its provider.
         """
-        if qualname in self._definitions:
-            return self._definitions[qualname]
-        self._definitions[qualname] = None
         canonical = self.canonical(qualname)
         module = canonical.rpartition(".")[0]
         facts = self.facts(module) if module else None
         found = facts.definition(canonical) if facts is not None else None
         if found is not None:
             found = replace(found, params=tuple(self.resolved_param(p) for p in found.params))
-        self._definitions[qualname] = found
         return found
 
     def resolved_param(self, param: Param) -> Param:
@@ -208,6 +336,26 @@ class ProjectIndex:
         return replace(
             param, type=alias.qualname, depends=param.depends if param.depends is not None else alias.depends
         )
+
+
+def _stat(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
+def _merge(into: dict[str, dict[str, bool]], probes: dict[str, dict[str, bool]]) -> None:
+    for directory, answers in probes.items():
+        into.setdefault(directory, {}).update(answers)
+
+
+def mtime_ns(directory: str) -> int:
+    try:
+        return os.stat(directory).st_mtime_ns or 1
+    except OSError:
+        return 0
 
 
 def _is_excluded_dir(path: Path) -> bool:

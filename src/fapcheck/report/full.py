@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from fapcheck.findings import Finding
+from fapcheck.report import ReportOptions
 
 Segment = tuple[str, str]  # (text, rich style; "" for none)
 
@@ -36,9 +37,9 @@ def render(finding: Finding) -> list[list[Segment]]:
     return lines
 
 
-def write(findings: Sequence[Finding], stream: TextIO, *, color: bool, quiet: bool) -> None:
+def write(findings: Sequence[Finding], stream: TextIO, options: ReportOptions) -> None:
     lines = [line for finding in findings for line in render(finding)]
-    if not color:
+    if not options.color:
         stream.write("".join("".join(text for text, _ in line) + "\n" for line in lines))
         return
     from rich.console import Console

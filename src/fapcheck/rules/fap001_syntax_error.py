@@ -15,6 +15,17 @@ class SyntaxErrorRule(Rule):
     carries the position the parser stopped at; the run goes on with the other
     files.
 
+    Every checked file is checked for syntax, but not always by the same
+    parser. fapcheck parses a file with libcst only when a selected rule can
+    fire in it: the rule applies to the file's layer and its cheap pre-check
+    holds (a trigger word in the text, an import of a watched module, an
+    import of a project module of a watched layer; the README lists them).
+    The other files are compiled by CPython instead, ten times cheaper; when
+    CPython rejects one, libcst decides, so syntax newer than the running
+    Python (PEP 695 generics, `type` aliases) is not reported. The one
+    difference: code that CPython accepts but libcst cannot parse is reported
+    only in files a rule needs to parse.
+
     ## Why is this bad?
     Every other rule is silent on a file it cannot read, so a broken file would
     otherwise pass unnoticed.

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from fapcheck.catalog import MODEL, REPOSITORY, ROUTE, SCHEMA, SERVICE
+from fapcheck.catalog import UPWARD_IMPORTS
 from fapcheck.engine.context import ImportedName
 from fapcheck.rules._layer_imports import ImportRule
 
-# For each layer, the layers above it that it must not import.
-FORBIDDEN: Mapping[str, frozenset[str]] = {
-    REPOSITORY: frozenset({SERVICE, ROUTE}),
-    SERVICE: frozenset({ROUTE}),
-    SCHEMA: frozenset({SERVICE, REPOSITORY, ROUTE}),
-    MODEL: frozenset({SERVICE, REPOSITORY, ROUTE}),
-}
+# For each layer, the layers above it that it must not import (shared with the rule's pre-check).
+FORBIDDEN: Mapping[str, frozenset[str]] = UPWARD_IMPORTS
 
 
 class ImportPointsUpTheStack(ImportRule):

@@ -6,6 +6,7 @@ import libcst as cst
 
 from fapcheck.engine.context import DEPENDS_FUNCTIONS
 from fapcheck.rules._depends import ChainRule, definition, short
+from fapcheck.rules.base import NodeFix
 
 
 class DependencyCalledInDepends(ChainRule):
@@ -72,7 +73,9 @@ class DependencyCalledInDepends(ChainRule):
     ```
 
     ## Fix safety
-    No automatic fix yet: the fix drops the call's parentheses, `Depends(get_db)`.
+    Safe: `--fix` drops the call's empty parentheses, `Depends(get_db())`
+    becomes `Depends(get_db)`. A call with arguments is not fixed: the
+    arguments would be lost.
     """
 
     code = "FAP504"
@@ -98,4 +101,5 @@ class DependencyCalledInDepends(ChainRule):
         elif found.kind == "class" and found.uses_depends and "__call__" not in found.methods:
             why = "a class whose __init__ uses Depends"
         if why is not None:
-            self.report(inner, name=short(found.qualname), why=why)
+            fix = NodeFix("Pass the dependency uncalled", inner, inner.func) if not inner.args else None
+            self.report(inner, fix, name=short(found.qualname), why=why)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from fapcheck.engine.context import ASYNC_SESSION_CLASSES
-from fapcheck.rules.base import Rule
+from fapcheck.rules.base import NodeFix, Rule
 
 ASYNC_FACTORIES = frozenset(
     {
@@ -48,8 +48,10 @@ class AsyncSessionmakerExpiresOnCommit(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet: the fix adds `expire_on_commit=False`. Code that
-    relies on objects being refreshed after commit must then call `refresh()`.
+    Unsafe (applied with `--unsafe-fixes`): the fix adds
+    `expire_on_commit=False`, and code that relies on objects being
+    refreshed after commit must then call `refresh()`. A call that sets
+    `expire_on_commit` to something else is left to you.
     """
 
     code = "FAP601"
@@ -72,7 +74,29 @@ class AsyncSessionmakerExpiresOnCommit(Rule):
                 return
             if _keyword(arg) == "expire_on_commit" and isinstance(arg.value, cst.Name) and arg.value.value == "False":
                 return
-        self.report(node, factory=name.rpartition(".")[2])
+        explicit = any(_keyword(arg) == "expire_on_commit" for arg in node.args)
+        fix = None if explicit else NodeFix("Add `expire_on_commit=False`", node, _with_keyword(node), safe=False)
+        self.report(node, fix, factory=name.rpartition(".")[2])
+
+
+def _with_keyword(node: cst.Call) -> cst.Call:
+    """The call with `expire_on_commit=False` appended, keeping the layout of its arguments."""
+    new = cst.Arg(
+        cst.Name("False"),
+        keyword=cst.Name("expire_on_commit"),
+        equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
+    )
+    args = list(node.args)
+    if not args:
+        return node.with_changes(args=[new])
+    last = args[-1]
+    if isinstance(last.comma, cst.Comma):  # a trailing comma: the new argument takes over the layout
+        between = args[-2].comma if len(args) > 1 else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        args[-1] = last.with_changes(comma=between)
+        new = new.with_changes(comma=last.comma)
+    else:
+        args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+    return node.with_changes(args=[*args, new])
 
 
 def _keyword(arg: cst.Arg) -> str | None:

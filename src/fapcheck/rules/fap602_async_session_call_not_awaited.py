@@ -6,8 +6,9 @@ import libcst as cst
 
 from fapcheck.config import Config
 from fapcheck.engine.context import FileContext
+from fapcheck.rules._awaiting import AwaitFixes
 from fapcheck.rules._depends import ASYNC_SESSION_TYPES
-from fapcheck.rules.base import Report, Rule
+from fapcheck.rules.base import Report
 
 COROUTINE_METHODS = frozenset(
     {
@@ -32,7 +33,7 @@ COROUTINE_METHODS = frozenset(
 )
 
 
-class AsyncSessionCallNotAwaited(Rule):
+class AsyncSessionCallNotAwaited(AwaitFixes):
     """Flags an `AsyncSession` coroutine method called without `await`.
 
     ## What it does
@@ -72,7 +73,10 @@ class AsyncSessionCallNotAwaited(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet: the fix adds `await` inside an `async def`.
+    Safe: `--fix` adds `await` (with parentheses where the call is the
+    receiver of an attribute, subscript or call). No fix is offered outside
+    an `async def`, where `await` is not allowed, nor inside a generator
+    expression.
     """
 
     code = "FAP602"
@@ -90,6 +94,7 @@ class AsyncSessionCallNotAwaited(Rule):
             self._handled.add(id(node.value))
 
     def visit_Call(self, node: cst.Call) -> None:
+        self.note_receiver(node)
         for arg in node.args:
             self._handled.add(id(arg.value))
         func = node.func
@@ -98,4 +103,5 @@ class AsyncSessionCallNotAwaited(Rule):
         if func.attr.value not in COROUTINE_METHODS or self.ctx.frame.kind == "lambda":
             return
         if self.ctx.instance_type(func.value) in ASYNC_SESSION_TYPES:
-            self.report(node, method=func.attr.value)
+            fix = self.await_fix(node, node, "Add `await`")
+            self.report(node, fix, method=func.attr.value)

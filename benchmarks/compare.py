@@ -1,0 +1,311 @@
+"""Time fapcheck against its peers, in one run, on the same files.
+
+    python benchmarks/compare.py --files 2000 --peers /tmp/bench-venv/bin
+    python benchmarks/compare.py --project /work/real/dispatch
+    python benchmarks/compare.py --scaling 100,1000,5000
+
+Every figure is the median of several runs, process start included, as wall
+time and as CPU time (user + system, of the process and every process it
+waited for); ratios are a peer's time divided by fapcheck's (above 1: fapcheck
+is faster). On a machine shared with other work, wall times stretch with the
+load while CPU times hardly move, so read the CPU ratios there, and the wall
+ratios on a quiet machine (parallel runs gain wall time, not CPU time). Peers are
+looked up in `--peers` (a venv's bin directory), then on PATH; a missing one is
+skipped. Nothing is written into the checked project: caches go to a
+temporary directory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import generate
+
+REPO = Path(__file__).resolve().parent.parent
+FAPCHECK = [sys.executable, "-m", "fapcheck", "--isolated", "--exit-zero", "--output-format", "concise"]
+
+PARSE_ALL = """
+import sys, time
+from multiprocessing import Pool
+import libcst
+
+def parse(path):
+    with open(path, "rb") as handle:
+        libcst.parse_module(handle.read())
+
+if __name__ == "__main__":
+    paths = [line.strip() for line in open(sys.argv[1]) if line.strip()]
+    with Pool(int(sys.argv[2])) as pool:
+        pool.map(parse, paths, chunksize=16)
+"""
+
+AST_ALL = """
+import ast, sys
+for line in open(sys.argv[1]):
+    if line.strip():
+        with open(line.strip(), "rb") as handle:
+            ast.parse(handle.read())
+"""
+
+
+@dataclass
+class Timing:
+    name: str
+    seconds: list[float]
+    cpu: list[float]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(self.cpu)
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_once(
+    command: Sequence[str], cwd: Path, stdin: bytes | None = None, env: dict[str, str] | None = None
+) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one run."""
+    cpu = _children_cpu()
+    start = time.perf_counter()
+    subprocess.run(
+        list(command),
+        cwd=cwd,
+        input=stdin,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        check=False,
+    )
+    return time.perf_counter() - start, _children_cpu() - cpu
+
+
+def measure(
+    name: str,
+    command: Sequence[str],
+    cwd: Path,
+    repeat: int,
+    budget: float,
+    stdin: bytes | None = None,
+    env: dict[str, str] | None = None,
+    before: Callable[[], None] | None = None,
+) -> Timing:
+    """Median of `repeat` runs, fewer when the runs exceed `budget` seconds in total."""
+    seconds: list[float] = []
+    cpu: list[float] = []
+    while len(seconds) < repeat and (not seconds or sum(seconds) < budget):
+        if before is not None:
+            before()
+        wall, used = run_once(command, cwd, stdin, env)
+        seconds.append(wall)
+        cpu.append(used)
+    timing = Timing(name, seconds, cpu)
+    print(f"  {name:<46} {timing.median:8.3f} s wall {timing.cpu_median:8.3f} s CPU  (n={len(seconds)})", flush=True)
+    return timing
+
+
+def peak_memory_mb(command: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> float:
+    """The largest sum of resident memory over the process and its children, sampled every 20 ms."""
+    process = subprocess.Popen(list(command), cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, _tree_rss(process.pid))
+        time.sleep(0.02)
+    return peak / 1024
+
+
+def _tree_rss(root: int) -> int:
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{entry}/statm") as handle:
+                pages = int(handle.read().split()[1])
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields[1])
+        rss[int(entry)] = pages * os.sysconf("SC_PAGE_SIZE") // 1024
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(child for child, parent in parents.items() if parent == pid)
+    return total
+
+
+def find_tool(name: str, peers: Path | None) -> str | None:
+    if peers is not None and (peers / name).exists():
+        return str(peers / name)
+    return shutil.which(name)
+
+
+def python_files(root: Path) -> list[Path]:
+    skip = {".git", ".venv", "venv", "node_modules", "__pycache__", ".fapcheck_cache", ".ruff_cache"}
+    found: list[Path] = []
+    for directory, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in skip)
+        found.extend(Path(directory) / f for f in filenames if f.endswith(".py"))
+    return sorted(found)
+
+
+def one_file(files: list[Path]) -> Path:
+    """A route module of typical size: the editor's case."""
+    routes = [p for p in files if "route" in p.as_posix() or "api" in p.as_posix()] or files
+    return min(routes, key=lambda p: abs(len(p.read_bytes().splitlines()) - 300))
+
+
+def compare(
+    project: Path, peers: Path | None, repeat: int, budget: float, jobs: int, single: Path | None, skip: set[str]
+) -> None:
+    files = python_files(project)
+    lines = sum(len(p.read_bytes().splitlines()) for p in files)
+    print(f"{project}: {len(files)} files, {lines} lines; {jobs} cores; Python {sys.version.split()[0]}")
+    scratch = Path(tempfile.mkdtemp(prefix="fapcheck-bench-"))
+    listing = scratch / "files.txt"
+    listing.write_text("\n".join(str(p) for p in files))
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    fapcheck = FAPCHECK
+    single = single.resolve() if single is not None else one_file(files)
+    single_rel = str(single.relative_to(project))
+    results: dict[str, Timing] = {}
+
+    def add(timing: Timing) -> None:
+        results[timing.name] = timing
+
+    warm_cache = scratch / "fapcheck-cache"
+    add(measure("fapcheck cold", [*fapcheck, "--no-cache", "."], project, repeat, budget, env=env))
+    one_process = [*fapcheck, "--no-cache", "-j", "1", "."]
+    add(measure("fapcheck cold, 1 process", one_process, project, repeat, budget, env=env))
+    run_once([*fapcheck, "--cache-dir", str(warm_cache), "."], project, env=env)
+    add(measure("fapcheck warm", [*fapcheck, "--cache-dir", str(warm_cache), "."], project, repeat, budget, env=env))
+    stdin = [*fapcheck, "--no-cache", "-", "--stdin-filename", single_rel]
+    add(measure("fapcheck one file (stdin)", stdin, project, repeat, budget, stdin=single.read_bytes(), env=env))
+    floor = [sys.executable, "-c", PARSE_ALL, str(listing), str(jobs)]
+    add(measure(f"libcst.parse_module, every file, {jobs} processes", floor, project, repeat, budget))
+    add(measure("ast.parse, every file, 1 process", [sys.executable, "-c", AST_ALL, str(listing)], project, 3, budget))
+
+    ruff = None if "ruff" in skip else find_tool("ruff", peers)
+    if ruff:
+        base = [ruff, "check", "--isolated", "--select", "ASYNC,FAST", "--exit-zero", "--quiet"]
+        run_once([*base, "--no-cache", "."], project)
+        add(measure("ruff ASYNC,FAST --no-cache", [*base, "--no-cache", "."], project, repeat, budget))
+        ruff_cache = scratch / "ruff-cache"
+        run_once([*base, "--cache-dir", str(ruff_cache), "."], project)
+        add(measure("ruff ASYNC,FAST cached", [*base, "--cache-dir", str(ruff_cache), "."], project, repeat, budget))
+        ruff_stdin = [*base, "--no-cache", "--stdin-filename", single_rel, "-"]
+        add(measure("ruff one file (stdin)", ruff_stdin, project, repeat, budget, stdin=single.read_bytes()))
+    flake8 = None if "flake8" in skip else find_tool("flake8", peers)
+    if flake8:
+        base = [flake8, "--isolated", "--select", "ASYNC", "--exit-zero"]
+        run_once([*base, single_rel], project)  # a first run byte-compiles the tool itself
+        add(measure("flake8 + flake8-async one file", [*base, single_rel], project, repeat, budget))
+        add(measure("flake8 + flake8-async", [*base, "."], project, repeat, budget))
+    fixit = None if "fixit" in skip else find_tool("fixit", peers)
+    if fixit:
+        run_once([fixit, "lint", single_rel], project)
+        add(measure("fixit one file", [fixit, "lint", single_rel], project, repeat, budget))
+        add(measure("fixit lint", [fixit, "lint", "."], project, repeat, budget))
+    pylint = None if "pylint" in skip else find_tool("pylint", peers)
+    if pylint:
+        base = [pylint, "--disable=all", "--enable=unused-import", "--exit-zero", f"-j{jobs}", "--recursive=y"]
+        run_once([*base, single_rel], project)
+        add(measure(f"pylint unused-import -j{jobs}", [*base, "."], project, repeat, budget))
+
+    memory = peak_memory_mb([*fapcheck, "--no-cache", "."], project, env=env)
+    print(f"\nfapcheck cold peak memory (all processes): {memory:.0f} MB")
+    _ratios(results)
+    shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _ratios(results: dict[str, Timing]) -> None:
+    print("\nratios (other / fapcheck; above 1 means fapcheck is faster)        wall      CPU")
+    pairs = [
+        ("fapcheck cold", "libcst.parse_module", "cold vs libcst parse of every file (target >= 1)"),
+        ("fapcheck cold", "flake8 + flake8-async", "cold vs flake8 + flake8-async (target > 1)"),
+        ("fapcheck cold", "fixit lint", "cold vs Fixit (target >= 3)"),
+        ("fapcheck cold", "pylint", "cold vs pylint (target >= 3)"),
+        ("fapcheck cold", "ruff ASYNC,FAST --no-cache", "cold vs ruff --no-cache"),
+        ("fapcheck warm", "ruff ASYNC,FAST cached", "warm vs ruff cached (target >= 0.67)"),
+        ("fapcheck one file (stdin)", "fixit one file", "one file vs Fixit (target >= 2.5)"),
+        ("fapcheck one file (stdin)", "flake8 + flake8-async one file", "one file vs flake8-async (target >= 2.5)"),
+        ("fapcheck one file (stdin)", "ruff one file (stdin)", "one file vs ruff"),
+    ]
+    for ours, prefix, label in pairs:
+        theirs = results.get(prefix) or next((t for name, t in results.items() if name.startswith(prefix)), None)
+        if theirs is not None and ours in results:
+            wall = theirs.median / results[ours].median
+            cpu = theirs.cpu_median / results[ours].cpu_median
+            print(f"  {label:<58} {wall:7.2f} {cpu:8.2f}")
+
+
+def scaling(counts: list[int], repeat: int, budget: float) -> None:
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    command = [*FAPCHECK, "--no-cache"]
+    print(f"{'files':>6} {'lines':>8} {'wall s':>8} {'CPU s':>8} {'CPU ms/file':>12} {'peak MB':>8}")
+    for count in counts:
+        root = Path(tempfile.mkdtemp(prefix=f"fapcheck-scale-{count}-"))
+        generate(root, count)
+        lines = sum(len(p.read_bytes().splitlines()) for p in python_files(root))
+        timing = measure(f"fapcheck cold, {count} files", [*command, "."], root, repeat, budget, env=env)
+        memory = peak_memory_mb([*command, "."], root, env)
+        per_file = 1000 * timing.cpu_median / count
+        print(f"{count:>6} {lines:>8} {timing.median:>8.2f} {timing.cpu_median:>8.2f} {per_file:>12.2f} {memory:>8.0f}")
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--files", type=int, default=2000, help="generate a project of this many files")
+    where.add_argument("--project", type=Path, help="a real project directory instead")
+    where.add_argument("--scaling", help="comma-separated file counts: fapcheck's cold time and memory against N")
+    parser.add_argument("--peers", type=Path, help="a bin directory holding ruff, flake8, fixit, pylint")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per figure (median)")
+    parser.add_argument("--budget", type=float, default=60.0, help="stop repeating a figure after this many seconds")
+    parser.add_argument("--one-file", type=Path, help="the file of the one-file runs (default: a route module)")
+    parser.add_argument("--skip", default="", help="comma-separated peers not to run (ruff,flake8,fixit,pylint)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes for the libcst floor, pylint")
+    args = parser.parse_args()
+    skip = {name.strip() for name in args.skip.split(",") if name.strip()}
+    if args.scaling:
+        scaling([int(n) for n in args.scaling.split(",")], args.repeat, args.budget)
+        return
+    if args.project is not None:
+        compare(args.project.resolve(), args.peers, args.repeat, args.budget, args.jobs, args.one_file, skip)
+        return
+    root = Path(tempfile.mkdtemp(prefix="fapcheck-bench-project-"))
+    generate(root, args.files)
+    # A route that imports a repository: fapcheck must parse it, as it will most route modules once
+    # the rules for async code land.
+    single = args.one_file or root / "app" / "api" / "routes" / "entity3.py"
+    try:
+        compare(root, args.peers, args.repeat, args.budget, args.jobs, single, skip)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,180 @@
+"""Run many files: the result cache first, then a process pool for what is left.
+
+Nothing here imports libcst: a run whose files all come from the cache, or
+need no parse, never pays for it. Results are sorted by path, so the output is
+the same whatever the number of processes and whichever finishes first.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fapcheck.config import Config
+from fapcheck.engine.cache import ResultCache, digest_of, file_stat
+from fapcheck.engine.index import Contents, ProjectIndex, Stamps
+from fapcheck.engine.plan import Planner
+from fapcheck.findings import FileResult, Finding
+
+if TYPE_CHECKING:
+    from fapcheck.engine.runner import Checker
+
+# Below this many files to check, starting worker processes costs more than it saves.
+MIN_POOL_FILES = 16
+_CHUNK_MAX = 64
+_GC_THRESHOLD = 100_000
+
+Outcome = tuple[Path, str, FileResult, bytes | None, tuple[int, int] | None, Stamps, Contents]
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    files: tuple[FileResult, ...]
+    errors: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def findings(self) -> list[Finding]:
+        return sorted(finding for result in self.files for finding in result.findings)
+
+
+def default_jobs() -> int:
+    """The cores this process may run on."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    if affinity is not None:
+        return max(1, len(affinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def run(
+    targets: Sequence[tuple[Path, str]],
+    config: Config,
+    stdin: tuple[bytes, Path, str] | None = None,
+    on_result: Callable[[FileResult], object] | None = None,
+    *,
+    jobs: int | None = None,
+    cache_dir: Path | None = None,
+) -> RunResult:
+    """Check files given as (path, display path); `stdin` is (source, path for the layer, display path).
+
+    `jobs` processes (default: one per core) check the files the cache in `cache_dir` cannot answer;
+    `on_result` is called as each file is done (progress display).
+    """
+    results: list[FileResult] = []
+    warnings: list[str] = []
+    cache = ResultCache(cache_dir, config) if cache_dir is not None and targets else None
+    todo: list[tuple[Path, str]] = list(targets)
+    if cache is not None:
+        index = ProjectIndex(config.root, config.layer_map())
+        todo = []
+        for path, display in targets:
+            hit = cache.lookup(path, display, index)
+            if hit is None:
+                todo.append((path, display))
+            else:
+                results.append(hit)
+                if on_result is not None:
+                    on_result(hit)
+    if todo:
+        for path, display, result, digest, stat, probes, contents in _check_all(todo, config, jobs or default_jobs()):
+            results.append(result)
+            if on_result is not None:
+                on_result(result)
+            if cache is not None and digest is not None:
+                cache.store(path, display, digest, stat, result, probes, contents)
+    if stdin is not None:
+        results.append(_check_stdin(config, *stdin))
+    if cache is not None:
+        warning = cache.save()
+        if warning is not None:
+            warnings.append(warning)
+    return RunResult(tuple(sorted(results, key=lambda r: r.path)), (), tuple(warnings))
+
+
+def _check_stdin(config: Config, source: bytes, path: Path, display: str) -> FileResult:
+    """An editor's one file: libcst is imported only if a rule may fire in it."""
+    plan = Planner(config).plan(source, path, display)
+    if plan.result is not None:
+        return plan.result
+    return _checker(config).check_source(source, path, display)
+
+
+def _checker(config: Config) -> Checker:
+    from fapcheck.engine.runner import Checker
+
+    return Checker(config)
+
+
+def _check_file(checker: Checker, path: Path, display: str) -> Outcome:
+    stat = file_stat(path)
+    try:
+        source = path.read_bytes()
+    except OSError:
+        return path, display, checker.check_path(path, display), None, None, (), ()
+    checker.index.record()
+    try:
+        result = checker.check_source(source, path, display)
+    finally:
+        probes, contents = checker.index.recorded(), checker.index.recorded_contents()
+    return path, display, result, digest_of(source), stat, probes, contents
+
+
+def _check_all(todo: list[tuple[Path, str]], config: Config, jobs: int) -> Iterator[Outcome]:
+    if jobs <= 1 or len(todo) < MIN_POOL_FILES:
+        checker = _checker(config)
+        with _rare_collections():
+            for path, display in todo:
+                yield _check_file(checker, path, display)
+        return
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    if context.get_start_method() == "fork":
+        _warm(config)  # children inherit the imported parser and rules instead of each importing them
+    size = max(1, min(_CHUNK_MAX, len(todo) // (jobs * 8)))
+    chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
+    with context.Pool(min(jobs, len(chunks)), initializer=_init_worker, initargs=(config,)) as pool:
+        for outcomes in pool.imap_unordered(_check_chunk, chunks):
+            yield from outcomes
+
+
+def _warm(config: Config) -> None:
+    import libcst
+
+    from fapcheck.engine.plan import ENGINE_CODES
+    from fapcheck.rules import rule_class
+
+    for code in config.enabled_codes - ENGINE_CODES:
+        rule_class(code)
+    libcst.parse_module("async def f():\n    import x\n")
+
+
+@contextmanager
+def _rare_collections() -> Iterator[None]:
+    """Syntax trees are many small objects without cycles: a full collection every 700 of them is waste."""
+    old = gc.get_threshold()
+    gc.set_threshold(_GC_THRESHOLD, *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
+
+_WORKER: Checker | None = None
+
+
+def _init_worker(config: Config) -> None:
+    global _WORKER
+    _WORKER = _checker(config)
+    gc.set_threshold(_GC_THRESHOLD, *gc.get_threshold()[1:])  # a worker process is ours alone
+
+
+def _check_chunk(chunk: list[tuple[Path, str]]) -> list[Outcome]:
+    assert _WORKER is not None
+    return [_check_file(_WORKER, path, display) for path, display in chunk]

@@ -1,0 +1,218 @@
+"""The per-file result cache: an unchanged tree re-checks without importing libcst.
+
+One pack file per (fapcheck build, Python version, configuration) under the
+cache directory maps each checked file to an entry: its display path, the
+BLAKE2 digest of its bytes, its (mtime, size) when they can be trusted, its
+`FileResult` (findings and any other per-file payload), and the stamps of the
+directories its check asked the project index about (another module's
+existence and layer). An entry is used when the file's bytes are unchanged
+(the stat shortcut skips reading them) and every stamp still holds.
+
+Writes go to a temporary file renamed over the pack, so readers never see a
+half-written pack; two runs sharing a directory may drop each other's new
+entries, never corrupt them. An unreadable, corrupt or foreign pack is ignored
+and rewritten. Packs are read with an unpickler that only builds fapcheck's own
+data classes, so a planted file cannot run code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import enum
+import hashlib
+import io
+import os
+import pickle
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from fapcheck import __version__
+from fapcheck.config import Config
+from fapcheck.engine.index import Contents, ProjectIndex, Stamps, mtime_ns
+from fapcheck.findings import FileResult
+
+CACHE_DIR_NAME = ".fapcheck_cache"
+_FORMAT = 2
+_PACKS_KEPT = 8
+# A file modified this close to its check may change again within the same mtime tick: hash it next time.
+_RACY_NS = 2_000_000_000
+
+
+# (display path, digest, trusted (mtime_ns, size) or None, result, directory stamps, pickled answers,
+# other files whose content the result depends on).
+# A plain tuple: a pack of thousands loads several times faster than with a class per entry. The
+# (directory, mtime) pairs are shared objects, stored once per pack; the answers behind them are only
+# unpickled when a directory changed.
+Entry = tuple[str, bytes, "tuple[int, int] | None", FileResult, "tuple[tuple[str, int | None], ...]", bytes, Contents]
+_ENTRY_SIZE = 7
+
+
+def digest_of(source: bytes) -> bytes:
+    return hashlib.blake2b(source, digest_size=16).digest()
+
+
+def file_stat(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
+def trusted_stat(stat: tuple[int, int] | None, started_ns: int) -> tuple[int, int] | None:
+    return stat if stat is not None and stat[0] < started_ns - _RACY_NS else None
+
+
+def _build_fingerprint() -> str:
+    """Changes whenever fapcheck's own code does, not only its version number."""
+    package = Path(__file__).resolve().parent.parent
+    parts = [__version__, sys.version]
+    for path in sorted(package.rglob("*.py")):
+        stat = file_stat(path)
+        parts.append(f"{path.relative_to(package)}:{stat}")
+    return "\n".join(parts)
+
+
+def settings_key(config: Config) -> str:
+    """Everything outside a file that decides its result: the build, Python, and the configuration."""
+    src = os.path.isdir(os.path.join(config.root, "src"))  # a source root of every file
+    text = "\n".join((_build_fingerprint(), repr(config), ",".join(sorted(config.enabled_codes)), str(src)))
+    return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+
+
+class _SafeUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if module == "fapcheck" or module.startswith("fapcheck."):
+            value = getattr(sys.modules.get(module) or __import__(module, fromlist=[name]), name, None)
+            if isinstance(value, type) and (dataclasses.is_dataclass(value) or issubclass(value, enum.Enum)):
+                return value
+        if module == "pathlib" and name in ("Path", "PosixPath", "WindowsPath", "PurePosixPath", "PureWindowsPath"):
+            return getattr(__import__("pathlib"), name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache entry")
+
+
+class ResultCache:
+    def __init__(self, directory: Path, config: Config) -> None:
+        self.directory = directory
+        self.pack = directory / f"v{_FORMAT}" / f"{settings_key(config)}.pickle"
+        self.entries = self._load()
+        self.started_ns = time.time_ns()
+        self.changed: dict[str, Entry] = {}
+        self._pairs: dict[tuple[str, int | None], tuple[str, int | None]] = {}
+        self._dirs: dict[tuple[str, int | None], bool] = {}
+
+    def _load(self) -> dict[str, Entry]:
+        try:
+            data = self.pack.read_bytes()
+        except OSError:
+            return {}
+        try:
+            loaded = _SafeUnpickler(io.BytesIO(data)).load()
+        except Exception:  # corrupt or foreign: start afresh, the next save rewrites it
+            return {}
+        return loaded if isinstance(loaded, dict) else {}  # entries are checked when used
+
+    def lookup(self, path: Path, display: str, index: ProjectIndex) -> FileResult | None:
+        """The stored result of an unchanged file whose directory answers still hold, else None."""
+        key = str(path)
+        entry = self.entries.get(key)
+        if type(entry) is not tuple or len(entry) != _ENTRY_SIZE or entry[0] != display:
+            return None
+        _, digest, known_stat, result, dirs, answers, contents = entry
+        stat = file_stat(path)
+        if stat is None or not isinstance(result, FileResult):
+            return None
+        fresh_stat = known_stat
+        if known_stat != stat:
+            try:
+                source = path.read_bytes()
+            except OSError:
+                return None
+            if digest_of(source) != digest:
+                return None
+            fresh_stat = trusted_stat(stat, self.started_ns)
+        if contents and not index.contents_hold(contents):
+            return None
+        if not self._unchanged(dirs):
+            stamps = _loads(answers)
+            if stamps is None or not index.still_holds(stamps):
+                return None
+            # Still true: stamp the directories anew, so the next run need not ask again.
+            self.store(path, display, digest, fresh_stat, result, index.restamped(stamps), contents, trusted=True)
+        elif fresh_stat != known_stat:
+            self.changed[key] = (display, digest, fresh_stat, result, dirs, answers, contents)
+        return result
+
+    def _unchanged(self, dirs: tuple[tuple[str, int | None], ...]) -> bool:
+        for pair in dirs:
+            same = self._dirs.get(pair)
+            if same is None:
+                same = self._dirs[pair] = pair[1] is not None and mtime_ns(pair[0]) == pair[1]
+            if not same:
+                return False
+        return True
+
+    def store(
+        self,
+        path: Path,
+        display: str,
+        digest: bytes,
+        stat: tuple[int, int] | None,
+        result: FileResult,
+        probes: Stamps,
+        contents: Contents = (),
+        trusted: bool = False,
+    ) -> None:
+        dirs = tuple(self._pairs.setdefault((d, stamp), (d, stamp)) for d, stamp, _ in probes)
+        answers = pickle.dumps(probes, protocol=pickle.HIGHEST_PROTOCOL)
+        stat = stat if trusted else trusted_stat(stat, self.started_ns)
+        self.changed[str(path)] = (display, digest, stat, result, dirs, answers, contents)
+
+    def save(self) -> str | None:
+        """Write the pack if anything changed; a warning when the directory cannot be written."""
+        if not self.changed:
+            return None
+        try:
+            self.pack.parent.mkdir(parents=True, exist_ok=True)
+            gitignore = self.directory / ".gitignore"
+            if not gitignore.exists():
+                _write_atomic(gitignore, b"# Created by fapcheck automatically.\n*\n")
+            entries = {**self.entries, **self._load(), **self.changed}  # keep what a concurrent run added
+            entries = {k: v for k, v in entries.items() if k in self.changed or os.path.exists(k)}
+            _write_atomic(self.pack, pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL))
+            _prune(self.pack.parent)
+        except OSError as error:
+            return f"cannot write the cache in {self.directory}: {error.strerror or error}; continuing without it"
+        return None
+
+
+def _loads(answers: bytes) -> Stamps | None:
+    try:
+        loaded = _SafeUnpickler(io.BytesIO(answers)).load()
+    except Exception:
+        return None
+    return loaded if isinstance(loaded, tuple) else None
+
+
+def _prune(directory: Path) -> None:
+    """Keep the most recently written packs: older builds and configurations are not coming back."""
+    packs = sorted(directory.glob("*.pickle"), key=lambda p: file_stat(p) or (0, 0), reverse=True)
+    for stale in packs[_PACKS_KEPT:]:
+        with contextlib.suppress(OSError):
+            stale.unlink()
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise

@@ -1,0 +1,248 @@
+"""Decide, before parsing, what a file needs: no libcst here.
+
+A file is parsed only when a selected rule could fire in it: the rule applies
+to the file's layer and its `Trigger` (catalog.py) holds. A file that needs no
+parse is still checked for syntax (FAP001) by CPython's compiler, ten times
+cheaper than libcst; a failure there is confirmed by libcst, which reads newer
+syntax than the running Python.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import tokenize
+import warnings
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from fapcheck.catalog import BY_CODE, Trigger
+from fapcheck.config import Config
+from fapcheck.engine.index import ProjectIndex
+from fapcheck.engine.suppress import Suppressions, read_suppressions
+from fapcheck.findings import Edit, FileResult, Finding, Fix
+from fapcheck.layers import compile_pattern, relative_posix
+
+ENGINE_CODES = frozenset({"FAP001", "FAP002"})  # reported by the engine, not by visitors
+_IMPORT_WORD = re.compile(r"\bimport\b")
+_BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+# Tests switch the pre-check off to prove it never changes findings.
+PRECHECK = True
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What to do with one file: `result` when it is decided without a parse."""
+
+    layer: str
+    codes: frozenset[str]
+    rule_codes: tuple[str, ...] = ()
+    text: str = ""
+    encoding: str = "utf-8"
+    result: FileResult | None = None
+
+
+class Planner:
+    """The libcst-free half of the checker: layer, enabled codes, pre-checks."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.layer_map = config.layer_map()
+        self.index = ProjectIndex(config.root, self.layer_map)
+        self.enabled = config.enabled_codes
+        self._per_file = [(compile_pattern(p), codes) for p, codes in config.per_file_ignores]
+
+    def codes_for(self, path: Path) -> frozenset[str]:
+        """The enabled codes minus the per-file-ignores that match this path."""
+        if not self._per_file:
+            return self.enabled
+        rel = relative_posix(path, self.config.root)
+        ignored = [code for spec, codes in self._per_file if spec.match_file(rel) for code in codes]
+        return frozenset(c for c in self.enabled if not any(c.startswith(i) for i in ignored))
+
+    def plan(self, source: bytes, path: Path, display: str) -> Plan:
+        layer = self.layer_map.layer_for(path).layer
+        codes = self.codes_for(path)
+        by_layer = sorted(c for c in codes if c not in ENGINE_CODES and layer in BY_CODE[c].layers)
+        if not by_layer and "FAP001" not in codes and "FAP002" not in codes:
+            return Plan(layer, codes, result=FileResult(display, layer))
+        try:
+            encoding = source_encoding(source)
+            text = source.decode(encoding)
+        except (SyntaxError, LookupError) as error:
+            return Plan(layer, codes, result=failed(display, layer, f"cannot decode file: {error}", 1, 1, codes))
+        except UnicodeDecodeError as error:
+            line, col = decode_position(source, error)
+            message = f"cannot decode file: invalid {error.encoding} byte 0x{source[error.start]:02x}"
+            return Plan(layer, codes, result=failed(display, layer, message, line, col, codes))
+        if not PRECHECK:
+            return Plan(layer, codes, tuple(by_layer), text, encoding)
+        must: list[str] = []
+        pending: list[tuple[str, Trigger]] = []
+        for code in by_layer:
+            trigger = BY_CODE[code].trigger
+            if trigger is None or layer in trigger.always_in or any(word in text for word in trigger.words):
+                must.append(code)
+            elif trigger.imports or trigger.imports_layers:
+                pending.append((code, trigger))
+        if must:
+            return Plan(layer, codes, (*must, *(code for code, _ in pending)), text, encoding)
+        if not _IMPORT_WORD.search(text):
+            pending = []  # no import statement: no import trigger holds
+        if not pending and "FAP001" not in codes:
+            return Plan(layer, codes, (), text, encoding, self._unparsed(display, layer, text, codes))
+        tree = _compile(text, display)
+        if tree is None:  # CPython rejects it: libcst decides, and every pending rule runs
+            return Plan(layer, codes, tuple(code for code, _ in pending), text, encoding)
+        imported = _ImportScan(self.index, path, tree) if pending else None
+        fire = tuple(code for code, trigger in pending if imported is not None and imported.meets(trigger, layer))
+        if fire:
+            return Plan(layer, codes, fire, text, encoding)
+        return Plan(layer, codes, (), text, encoding, self._unparsed(display, layer, text, codes))
+
+    def _unparsed(self, display: str, layer: str, text: str, codes: frozenset[str]) -> FileResult:
+        """The result of a file no rule needs: only unused `noqa` comments can be reported."""
+        if "FAP002" not in codes:
+            return FileResult(display, layer)
+        findings = tuple(unused_noqa(display, layer, read_suppressions(text), codes, text.splitlines()))
+        return FileResult(display, layer, tuple(sorted(findings)))
+
+
+def _compile(text: str, display: str) -> ast.Module | None:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escapes and the like are not ours to report
+            tree = compile(text, display, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return None
+    assert isinstance(tree, ast.Module)
+    return tree
+
+
+class _ImportScan:
+    """Every import statement of a module, at any depth, with relative imports made absolute."""
+
+    def __init__(self, index: ProjectIndex, path: Path, tree: ast.Module) -> None:
+        self.index = index
+        self.modules: list[tuple[str, str | None]] = []  # (module, imported name or None), as ImportedName
+        package: list[str] | None = None
+        for node in _statements(tree.body):
+            if isinstance(node, ast.Import):
+                self.modules.extend((alias.name, None) for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                module = node.module or ""
+                if node.level:
+                    if package is None:
+                        name, is_package = index.module_name_for(path)
+                        package = name.split(".") if name else []
+                        if not is_package:
+                            package = package[:-1]
+                    module = _absolute(package, node.level, module)
+                if any(alias.name == "*" for alias in node.names):
+                    self.modules.append((module, None))
+                else:
+                    self.modules.extend((module, alias.name) for alias in node.names)
+        if package is None and self.modules:
+            index.module_name_for(path)  # sets the source root imports are resolved from
+
+    def meets(self, trigger: Trigger, layer: str) -> bool:
+        layers = trigger.watched_layers(layer)
+        for module, name in self.modules:
+            if not module:
+                continue
+            if any(module == watched or module.startswith(watched + ".") for watched in trigger.imports):
+                return True
+            if layers:
+                location = self.index.locate_import(module, name)
+                if location is not None and location.layer.layer in layers:
+                    return True
+        return False
+
+
+def _statements(body: Sequence[ast.AST]) -> Iterator[ast.AST]:
+    """Statements at every depth (function and class bodies, branches, handlers, match cases)."""
+    for node in body:
+        yield node
+        for name in _BLOCK_FIELDS:
+            inner = getattr(node, name, None)
+            if inner:
+                yield from _statements(inner)
+
+
+def _absolute(package: list[str], level: int, module: str) -> str:
+    if level - 1 > len(package):
+        return ""
+    base = package[: len(package) - (level - 1)]
+    return ".".join([*base, module] if module else base)
+
+
+# ------------------------------------------------------------------ shared with the runner
+
+
+def failed(display: str, layer: str, message: str, line: int, col: int, codes: frozenset[str]) -> FileResult:
+    if "FAP001" not in codes:
+        return FileResult(display, layer)
+    finding = Finding(display, max(line, 1), max(col, 1), "FAP001", message, max(line, 1), max(col, 1) + 1, layer)
+    return FileResult(display, layer, (finding,))
+
+
+def unused_noqa(
+    display: str, layer: str, suppressions: Suppressions, codes: frozenset[str], lines: list[str]
+) -> Iterable[Finding]:
+    for comment in suppressions.by_line.values():
+        if comment.codes is None:
+            continue
+        unused = [c for c in comment.codes if c in codes and c not in comment.used and c != "FAP002"]
+        if unused and not suppressions.suppresses("FAP002", comment.line):
+            text_line = source_line(lines, comment.line)
+            yield Finding(
+                display,
+                comment.line,
+                comment.col,
+                "FAP002",
+                f"Unused `noqa` directive (unused: {', '.join(unused)})",
+                comment.line,
+                comment.end_col,
+                layer,
+                text_line,
+                _noqa_fix(comment.line, comment.col, comment.end_col, comment.codes, unused, text_line),
+            )
+
+
+def _noqa_fix(line: int, col: int, end_col: int, codes: tuple[str, ...], unused: list[str], source_line: str) -> Fix:
+    kept = [c for c in codes if c not in unused]
+    if kept:
+        return Fix("Remove the unused codes", (Edit(line, col, line, end_col, f"# noqa: {', '.join(kept)}"),))
+    rest = source_line[end_col - 1 :]
+    if rest.strip() and not rest.lstrip().startswith("#"):
+        return Fix("Remove the unused `noqa`", (Edit(line, col, line, end_col, "#"),))
+    start = len(source_line[: col - 1].rstrip()) + 1
+    return Fix("Remove the unused `noqa`", (Edit(line, start, line, end_col, ""),))
+
+
+def source_line(lines: list[str], line: int) -> str:
+    return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+_LINE_END = re.compile(rb"\r\n|\r|\n")
+
+
+def source_encoding(source: bytes) -> str:
+    """The PEP 263 / BOM encoding, as CPython would read the file."""
+    lines = iter(source.splitlines(keepends=True)[:2])
+    try:
+        encoding, _ = tokenize.detect_encoding(lambda: next(lines, b""))
+    except SyntaxError as error:
+        if "unknown encoding" in str(error) or "encoding problem" in str(error):
+            raise
+        return "utf-8"  # undecodable bytes in the first lines: let decoding say where
+    return encoding
+
+
+def decode_position(source: bytes, error: UnicodeDecodeError) -> tuple[int, int]:
+    before = source[: error.start]
+    line = len(_LINE_END.findall(before)) + 1
+    last_break = max(before.rfind(b"\n"), before.rfind(b"\r"))
+    return line, error.start - last_break

@@ -1,0 +1,162 @@
+"""Per-function call facts, gathered in the same walk as the blocking-call rules.
+
+For every function of a module: is it `async`, its first direct blocking call
+(FAP401-FAP405 tables, not awaited, not offloaded to a thread), and the project
+callables it calls directly. FAP406 follows these facts across modules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from fapcheck.config import Config
+from fapcheck.engine.context import FileContext
+from fapcheck.rules._blocking import BlockingCallRule, call_site
+from fapcheck.rules.base import Report
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionFacts:
+    """What one function does, as far as blocking goes. Frozen and picklable, so it can be cached."""
+
+    qualname: str  # module.Class.method
+    is_async: bool
+    path: str
+    blocking: str | None = None  # the first direct blocking call, as written for a reader: 'requests.post()'
+    calls: tuple[str, ...] = ()  # qualified names of the callables it calls directly, in order
+
+
+MEMOIZING_DECORATORS = frozenset({"functools.cache", "functools.lru_cache", "functools.cached_property"})
+
+
+@dataclass(slots=True)
+class _Open:
+    qualname: str
+    is_async: bool
+    node: cst.FunctionDef
+    blocking: str | None = None
+    calls: list[str] = field(default_factory=list)
+    globals: set[str] = field(default_factory=set)
+    memoized: bool = False
+
+
+class FunctionFactsCollector(BlockingCallRule):
+    """Collects FunctionFacts for every `def` of the module; reports nothing itself."""
+
+    def __init__(self, ctx: FileContext, config: Config, sink: list[Report]) -> None:
+        super().__init__(ctx, config, sink)
+        self.open: list[_Open] = []
+        self.functions: dict[str, _Open] = {}
+        self._lambda_depth = 0
+        self._once_blocks: set[int] = set()
+        self._once_depth = 0
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        frame = self.ctx.function
+        qualname = f"{self.ctx.module_name}.{frame.qualname}" if frame is not None else node.name.value
+        entry = _Open(qualname, node.asynchronous is not None, node)
+        # A memoised function blocks once, on its first call: not on every request.
+        entry.memoized = any(self._is_memoizing(d.decorator) for d in node.decorators)
+        self.open.append(entry)
+        self.functions.setdefault(qualname, entry)
+
+    def _is_memoizing(self, decorator: cst.BaseExpression) -> bool:
+        target = decorator.func if isinstance(decorator, cst.Call) else decorator
+        return self.ctx.qualified_name(target) in MEMOIZING_DECORATORS
+
+    def visit_Global(self, node: cst.Global) -> None:
+        if self.open:
+            self.open[-1].globals.update(item.name.value for item in node.names)
+
+    def visit_If(self, node: cst.If) -> None:
+        # `if _cache is None: _cache = load()` on a global: a one-time initialisation, not per call.
+        test = node.test
+        if (
+            self.open
+            and isinstance(test, cst.Comparison)
+            and isinstance(test.left, cst.Name)
+            and test.left.value in self.open[-1].globals
+            and len(test.comparisons) == 1
+            and isinstance(test.comparisons[0].operator, cst.Is)
+            and isinstance(test.comparisons[0].comparator, cst.Name)
+            and test.comparisons[0].comparator.value == "None"
+        ):
+            self._once_blocks.add(id(node.body))
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        if id(node) in self._once_blocks:
+            self._once_depth += 1
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
+        if id(original_node) in self._once_blocks:
+            self._once_depth -= 1
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.open.pop()
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self._lambda_depth += 1
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self._lambda_depth -= 1
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not self.open or self._signature_depth or self._lambda_depth or self._once_depth:
+            return
+        site = call_site(self.ctx, node, self._user)
+        if site.offloaded is not None:
+            self._offloaded.add(id(site.offloaded))
+        if site.hands_over:
+            self._async_results.update(id(arg.value) for arg in node.args)
+        if self._offloaded_depth or id(node) in self._async_results:
+            return
+        current = self.open[-1]
+        if site.blocking is not None:
+            if current.blocking is None:
+                current.blocking = site.blocking.call
+            return
+        callee = self.callee(node)
+        if callee is not None:
+            current.calls.append(callee)
+            self.project_call(node, callee, current)
+
+    def project_call(self, node: cst.Call, callee: str, caller: _Open) -> None:
+        """A call of a project callable from `caller`; FAP406 hooks in here."""
+
+    def callee(self, node: cst.Call) -> str | None:
+        """The qualified name of a called project function or method, when it can be known."""
+        func = node.func
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+            owner = self._method_owner(func.value.value)
+            if owner is not None:
+                return f"{owner}.{func.attr.value}"
+        resolved = self.ctx.resolve(func)
+        if resolved is None or resolved.instance or resolved.qualname.startswith("builtins."):
+            return None
+        return resolved.qualname
+
+    def _method_owner(self, name: str) -> str | None:
+        """`self.method()`: the class of the method we are in, when `name` is its first parameter."""
+        frames = self.ctx.frames
+        function = self.ctx.function
+        if function is None or not isinstance(function.node, cst.FunctionDef):
+            return None
+        params = function.node.params.params
+        index = frames.index(function)
+        if not params or params[0].name.value != name or index == 0 or frames[index - 1].kind != "class":
+            return None
+        return f"{self.ctx.module_name}.{frames[index - 1].qualname}"
+
+    def facts(self) -> dict[str, FunctionFacts]:
+        return {
+            qualname: FunctionFacts(
+                qualname,
+                entry.is_async,
+                self.ctx.path,
+                None if entry.memoized else entry.blocking,
+                () if entry.memoized else tuple(dict.fromkeys(entry.calls)),
+            )
+            for qualname, entry in self.functions.items()
+        }

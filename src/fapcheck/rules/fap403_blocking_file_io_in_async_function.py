@@ -1,0 +1,58 @@
+"""FAP403 blocking-file-io-in-async-function."""
+
+from __future__ import annotations
+
+from fapcheck.rules._blocking import BlockingCallRule
+
+
+class BlockingFileIoInAsyncFunction(BlockingCallRule):
+    """Flags blocking file I/O in an `async def`.
+
+    ## What it does
+    Reports, in the body of an `async def`, the builtin `open`, `io.open`,
+    `codecs.open`, the methods `open/read_text/read_bytes/write_text/write_bytes`
+    of a `pathlib.Path` (also `Path(__file__).parent / "x"`), and
+    `shutil.copy*`, `move`, `rmtree`, `make_archive`, `unpack_archive`.
+
+    Deliberately not reported: `os.path.*` and `Path.exists()`-style stat calls,
+    which are cheap (add them with `extend-calls` if you want them); a local
+    name or parameter called `open`; a class's own `open` method; and the async
+    alternatives `aiofiles.open`, `anyio.open_file`, `anyio.Path`.
+
+    ## Why is this bad?
+    Disk I/O blocks the thread that does it. On the event loop, a slow or
+    network-mounted disk stalls every request of the worker.
+
+    ## Example
+    ```python
+    # app/api/routes/reports.py
+    from pathlib import Path
+    from fastapi import APIRouter
+
+    router = APIRouter()
+    REPORTS = Path("/var/reports")
+
+    @router.get("/reports/{name}")
+    async def report(name: str) -> str:
+        return (REPORTS / name).read_text()
+    ```
+
+    ## Use instead
+    ```python
+    # app/api/routes/reports.py
+    import anyio
+    from fastapi import APIRouter
+
+    router = APIRouter()
+    REPORTS = anyio.Path("/var/reports")
+
+    @router.get("/reports/{name}")
+    async def report(name: str) -> str:
+        return await (REPORTS / name).read_text()
+    ```
+
+    ## Fix safety
+    No automatic fix: use `aiofiles`/`anyio`, or `await asyncio.to_thread(...)`.
+    """
+
+    code = "FAP403"

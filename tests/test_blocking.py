@@ -1,0 +1,123 @@
+"""The blocking-call rules beyond the fixtures: messages, the reusable classifier, user call lists."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import libcst as cst
+import pytest
+from typer.testing import CliRunner
+
+from fapcheck import lint_source
+from fapcheck.cli import app
+from fapcheck.config import Config
+from fapcheck.engine.context import FileContext
+from fapcheck.rules._calls import BlockingCall, UserCalls, blocking_call, user_calls
+
+from conftest import write
+
+runner = CliRunner()
+
+
+def test_message_names_the_call_the_function_and_the_alternative() -> None:
+    source = "import time\n\nasync def sync_orders() -> None:\n    time.sleep(1)\n"
+    [finding] = lint_source(source, "app/services/orders.py", Config(select=("FAP4",)))
+    assert finding.code == "FAP402"
+    assert finding.message == (
+        "time.sleep() blocks the event loop in async def 'sync_orders'; use 'await asyncio.sleep()'"
+    )
+
+
+class _Collect(cst.CSTVisitor):
+    """Drives the context tracker as the engine does, and asks the classifier about every call."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.found: list[tuple[str, BlockingCall]] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self.ctx.enter(node)
+        if isinstance(node, cst.Call):
+            found = blocking_call(self.ctx, node)
+            if found is not None:
+                self.found.append((self.ctx.function_name, found))
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self.ctx.leave(original_node)
+
+
+def classify(source: str) -> list[tuple[str, BlockingCall]]:
+    collector = _Collect(FileContext("m.py", "unmapped", "app.m", False))
+    cst.parse_module(source).visit(collector)
+    return collector.found
+
+
+def test_classifier_knows_blocking_calls_in_sync_code_too() -> None:
+    found = classify(
+        "from time import sleep as nap\nimport httpx\n\n"
+        "def helper() -> None:\n    nap(1)\n    with httpx.Client() as c:\n        c.get('u')\n"
+    )
+    assert found == [
+        ("helper", BlockingCall("FAP402", "time.sleep()", "'await asyncio.sleep()'")),
+        ("helper", BlockingCall("FAP401", "httpx.Client.get()", "'await httpx.AsyncClient().get()'")),
+    ]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import time\ntime.monotonic()\ntime.perf_counter()\n",
+        "import os.path\nos.path.join('a', 'b')\nos.path.exists('a')\n",
+        "import socket\nsocket.socket(socket.AF_INET, socket.SOCK_STREAM)\n",
+        "import select\nselect.select([], [], [], 0)\n",
+        "import anyio\nanyio.run_process(['ls'])\nanyio.Path('x').read_text()\n",
+        "import aiofiles\naiofiles.open('x')\n",
+        "import httpx\nhttpx.AsyncClient().get('u')\n",
+        "import asyncio\nasyncio.create_subprocess_exec('ls')\n",
+        "class Archive:\n    @classmethod\n    def open(cls): ...\nArchive.open()\n",
+        "def f(open):\n    open('x')\n",
+        "from pathlib import Path\nPath('x').exists()\nPath('x').is_file()\n",
+        "import smtplib\nsmtplib.SMTP()\n",
+    ],
+)
+def test_never_blocking(source: str) -> None:
+    assert classify(source) == []
+
+
+def test_user_lists_longest_entry_wins_and_allow_wins_a_tie() -> None:
+    user = UserCalls(extend=("mylib", "os.path.exists"), allow=("mylib.cache", "os.path"))
+    assert user.verdict("mylib.fetch") is True
+    assert user.verdict("mylib.cache.get") is False
+    assert user.verdict("os.path.exists") is True
+    assert user.verdict("os.path.join") is False
+    assert user.verdict("mylibrary.x") is None
+    assert UserCalls(extend=("a.b",), allow=("a.b",)).verdict("a.b") is False
+    assert user_calls(("x",), ()) is user_calls(("x",), ())
+
+
+def test_extend_and_allow_calls_from_pyproject(project: Path) -> None:
+    write(
+        project,
+        {
+            "pyproject.toml": (
+                "[tool.fapcheck]\nselect = ['FAP4']\n\n[tool.fapcheck.blocking]\n"
+                "extend-calls = ['app.storage.upload_sync']\nallow-calls = ['time.sleep']\n"
+            ),
+            "app/__init__.py": "",
+            "app/storage.py": "def upload_sync(key: str) -> None: ...\n",
+            "app/jobs.py": (
+                "import time\nfrom app.storage import upload_sync\n\n"
+                "async def job() -> None:\n    upload_sync('k')\n    time.sleep(1)\n"
+            ),
+        },
+    )
+    result = runner.invoke(app, ["--output-format", "concise", "."])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0] == (
+        "app/jobs.py:5:5: FAP401 app.storage.upload_sync() blocks the event loop in async def 'job'; "
+        "use 'await asyncio.to_thread(app.storage.upload_sync, ...)'"
+    )
+    assert len(lines) == 2  # the finding and the summary: time.sleep is allowed

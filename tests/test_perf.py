@@ -1,0 +1,250 @@
+"""The pre-check, the process pool and the result cache change how fast, never what is found."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from fapcheck.catalog import CATALOG, LAYERS
+from fapcheck.cli import app
+from fapcheck.config import Config
+from fapcheck.engine import batch, plan
+from fapcheck.engine.batch import RunResult, run
+from fapcheck.engine.cache import CACHE_DIR_NAME
+from fapcheck.engine.files import discover
+from fapcheck.engine.index import ProjectIndex
+from test_fixtures import project_config, projects
+
+from conftest import REPO, write
+
+runner = CliRunner()
+
+ROUTE_TO_REPO = {
+    "app/__init__.py": "",
+    "app/api/__init__.py": "",
+    "app/api/users.py": "from app.repositories.users import UserRepository\n",
+}
+
+
+def run_fixtures(jobs: int) -> list[RunResult]:
+    results = []
+    for root in projects():
+        config = project_config(root)
+        files = discover([str(root)], config).files
+        results.append(run([(p, str(p)) for p in files], config, jobs=jobs))
+    return results
+
+
+def test_triggers_name_known_layers() -> None:
+    for spec in CATALOG:
+        if spec.trigger is not None:
+            assert spec.trigger.words or spec.trigger.imports or spec.trigger.imports_layers, spec.code
+            assert spec.trigger.always_in <= {*LAYERS, "unmapped"}, spec.code
+            for of, watched in spec.trigger.imports_layers:
+                assert of in (*LAYERS, "unmapped", "*"), spec.code
+                assert watched <= set(LAYERS), spec.code
+
+
+def test_the_precheck_never_changes_findings(monkeypatch: pytest.MonkeyPatch) -> None:
+    with_precheck = run_fixtures(jobs=1)
+    monkeypatch.setattr(plan, "PRECHECK", False)
+    assert run_fixtures(jobs=1) == with_precheck
+
+
+def test_output_is_the_same_whatever_the_job_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(batch, "MIN_POOL_FILES", 1)
+    assert run_fixtures(jobs=2) == run_fixtures(jobs=1)
+
+
+def test_a_file_no_rule_needs_is_still_checked_for_syntax(project: Path) -> None:
+    write(project, {"scripts/broken.py": "def f(:\n", "scripts/new_syntax.py": "type Pair[T] = tuple[T, T]\n"})
+    result = runner.invoke(app, ["--no-cache", "--output-format", "concise"])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0].startswith("scripts/broken.py:1:7: FAP001 SyntaxError")
+    assert "new_syntax" not in result.output  # newer syntax than this Python's is not an error
+
+
+def test_an_unused_noqa_in_a_file_no_rule_needs_is_reported(project: Path) -> None:
+    write(project, {"app/api/users.py": "import os  # noqa: FAP101\n"})
+    result = runner.invoke(app, ["--no-cache", "--output-format", "concise"])
+    assert "app/api/users.py:1:12: FAP002 [*] Unused `noqa` directive (unused: FAP101)" in result.output
+
+
+# ------------------------------------------------------------------ cache
+
+
+def aged(project: Path) -> None:
+    """Directories and files changed in the last seconds are never trusted by the cache (their mtime may move)."""
+    past = time.time() - 60
+    for directory, _, files in os.walk(project):
+        os.utime(directory, (past, past))
+        for name in files:  # files read for cross-module facts are vouched for by their stamp too
+            os.utime(os.path.join(directory, name), (past, past))
+
+
+def no_checker(config: Config) -> None:
+    raise AssertionError("a file was checked although the cache holds its result")
+
+
+def test_an_unchanged_tree_is_answered_from_the_cache(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(project, {**ROUTE_TO_REPO, "app/repositories/__init__.py": "", "app/repositories/users.py": ""})
+    first = runner.invoke(app, ["--output-format", "concise"])
+    assert first.exit_code == 1
+    assert (project / CACHE_DIR_NAME / ".gitignore").read_text().splitlines()[-1] == "*"
+    aged(project)
+    monkeypatch.setattr(batch, "_checker", no_checker)
+    os.utime(project / "app/api/users.py")  # a new mtime alone does not invalidate: the content decides
+    second = runner.invoke(app, ["--output-format", "concise"])
+    assert second.output == first.output
+    assert second.exit_code == 1
+
+
+def test_an_edited_file_is_checked_again(project: Path) -> None:
+    write(project, {**ROUTE_TO_REPO, "app/repositories/__init__.py": "", "app/repositories/users.py": ""})
+    assert runner.invoke(app, []).exit_code == 1
+    write(project, {"app/api/users.py": "import os\n"})
+    assert runner.invoke(app, []).exit_code == 0
+
+
+def test_a_finding_that_depends_on_another_module_follows_that_module(project: Path) -> None:
+    write(project, ROUTE_TO_REPO)
+    assert runner.invoke(app, []).exit_code == 0  # the imported module does not exist (yet)
+    aged(project)  # directory stamps now vouch for the recorded answers
+    write(project, {"app/repositories/__init__.py": "", "app/repositories/users.py": ""})
+    result = runner.invoke(app, ["--output-format", "concise", "app/api/users.py"])
+    assert "FAP101" in result.output
+    aged(project)
+    (project / "app/repositories/users.py").unlink()
+    assert runner.invoke(app, ["app/api/users.py"]).exit_code == 0
+
+
+def test_configuration_is_part_of_the_key(project: Path) -> None:
+    write(project, {**ROUTE_TO_REPO, "app/repositories/__init__.py": "", "app/repositories/users.py": ""})
+    assert runner.invoke(app, []).exit_code == 1
+    assert runner.invoke(app, ["--ignore", "FAP101"]).exit_code == 0
+    write(project, {"pyproject.toml": '[tool.fapcheck.layers]\nrepository = ["nothing/**"]\n'})
+    assert runner.invoke(app, []).exit_code == 0
+
+
+def test_a_corrupt_or_foreign_pack_is_ignored_and_rewritten(project: Path) -> None:
+    write(project, {**ROUTE_TO_REPO, "app/repositories/__init__.py": "", "app/repositories/users.py": ""})
+    first = runner.invoke(app, ["--output-format", "concise"])
+    packs = list((project / CACHE_DIR_NAME).rglob("*.pickle"))
+    assert len(packs) == 1
+    marker = project / "planted"
+    for planted in (b"not a pickle", pickle.dumps(os.system), _planted_call(f"touch {marker}")):
+        packs[0].write_bytes(planted)
+        assert runner.invoke(app, ["--output-format", "concise"]).output == first.output
+        assert not marker.exists()
+        assert packs[0].read_bytes() != planted
+
+
+def _planted_call(command: str) -> bytes:
+    class Planted:
+        def __reduce__(self) -> tuple[object, tuple[str]]:
+            return (os.system, (command,))
+
+    return pickle.dumps({"x": Planted()})
+
+
+def test_an_unwritable_cache_gives_one_warning_and_the_run_goes_on(project: Path) -> None:
+    write(project, {**ROUTE_TO_REPO, "app/repositories/__init__.py": "", "app/repositories/users.py": ""})
+    write(project, {"blocker": "a file where the cache directory should be"})
+    result = subprocess.run(
+        [sys.executable, "-m", "fapcheck", "--cache-dir", "blocker/cache", "--output-format", "concise"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(REPO / "src")},
+    )
+    assert result.returncode == 1
+    assert "FAP101" in result.stdout
+    assert result.stderr.count("warning: cannot write the cache") == 1
+
+
+def test_no_cache_writes_nothing(project: Path) -> None:
+    write(project, ROUTE_TO_REPO)
+    runner.invoke(app, ["--no-cache"])
+    assert not (project / CACHE_DIR_NAME).exists()
+
+
+# ------------------------------------------------------------------ start-up
+
+PROBE = """
+import sys
+from fapcheck.cli import app
+try:
+    app(sys.argv[1:], prog_name="fapcheck")
+except SystemExit:
+    pass
+sys.stderr.write("imported: " + " ".join(m for m in ("libcst", "rich") if m in sys.modules) + "\\n")
+"""
+
+
+def imported_modules(project: Path, *args: str, stdin: str | None = None) -> str:
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], cwd=project, input=stdin, capture_output=True, text=True, env=env
+    )
+    return result.stderr.strip().splitlines()[-1]
+
+
+def test_a_warm_run_does_not_import_libcst(project: Path) -> None:
+    write(project, {**ROUTE_TO_REPO, "app/repositories/__init__.py": "", "app/repositories/users.py": ""})
+    assert imported_modules(project) == "imported: libcst"
+    assert imported_modules(project) == "imported:"
+
+
+def test_one_file_that_no_rule_needs_does_not_import_libcst(project: Path) -> None:
+    stdin = "import time\n\nfrom pydantic import BaseModel\n\n\ndef f() -> None:\n    time.sleep(1)\n"
+    assert imported_modules(project, "-", "--stdin-filename", "app/schemas/user.py", stdin=stdin) == "imported:"
+
+
+def test_two_runs_sharing_a_cache_leave_it_readable(project: Path) -> None:
+    files = {f"app/api/r{i}.py": f"from app.repositories.x{i} import X\n" for i in range(20)}
+    files.update({f"app/repositories/x{i}.py": "class X: ...\n" for i in range(20)})
+    write(project, {**files, "app/__init__.py": "", "app/api/__init__.py": "", "app/repositories/__init__.py": ""})
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    command = [sys.executable, "-m", "fapcheck", "--output-format", "concise", "-j", "1"]
+    runs = [subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, env=env) for _ in range(2)]
+    outputs = [run.communicate()[0] for run in runs]
+    assert outputs[0] == outputs[1]
+    aged(project)
+    again = subprocess.run(command, cwd=project, capture_output=True, env=env, check=False)
+    assert again.stdout == outputs[0]
+    assert again.stdout.count(b"FAP101") == 20
+
+
+def test_answers_confirmed_once_are_stamped_for_the_next_run(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(project, {**ROUTE_TO_REPO, "app/repositories/__init__.py": "", "app/repositories/users.py": ""})
+    first = runner.invoke(app, ["--output-format", "concise"])  # directories too new to vouch for anything
+    aged(project)
+    monkeypatch.setattr(batch, "_checker", no_checker)
+    assert runner.invoke(app, ["--output-format", "concise"]).output == first.output  # answers asked again
+
+    def no_questions(self: object, stamps: object) -> bool:
+        raise AssertionError("the directory stamps should have vouched for the answers")
+
+    monkeypatch.setattr(ProjectIndex, "still_holds", no_questions)
+    assert runner.invoke(app, ["--output-format", "concise"]).output == first.output
+
+
+def test_a_finding_that_depends_on_another_file_s_content_follows_it(project: Path) -> None:
+    helper = "import time\n\ndef wait() -> None:\n    time.sleep(1)\n"
+    route = "from app.services.slow import wait\n\nasync def h() -> None:\n    wait()\n"
+    write(project, {"app/services/slow.py": helper, "app/api/routes/x.py": route})
+    past = time.time() - 60
+    for path in project.rglob("*"):
+        os.utime(path, (past, past))  # old enough for every stamp to vouch
+    assert "FAP406" in runner.invoke(app, ["--output-format", "concise"]).output
+    assert "FAP406" in runner.invoke(app, ["--output-format", "concise"]).output
+    write(project, {"app/services/slow.py": helper.replace("time.sleep(1)", "pass")})
+    assert "FAP406" not in runner.invoke(app, ["--output-format", "concise"]).output

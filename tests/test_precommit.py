@@ -1,0 +1,114 @@
+"""The pre-commit hook, run by the real pre-commit against a copy of this checkout."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import LAYERED_PROJECT, REPO, write
+
+GIT = shutil.which("git")
+pytestmark = pytest.mark.skipif(GIT is None, reason="pre-commit needs git")
+
+
+def git(cwd: Path, *args: str) -> str:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "fapcheck",
+        "GIT_AUTHOR_EMAIL": "fapcheck@example.invalid",
+        "GIT_COMMITTER_NAME": "fapcheck",
+        "GIT_COMMITTER_EMAIL": "fapcheck@example.invalid",
+    }
+    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, env=env, check=True)
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def hook_repository(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """This checkout as it is on disk, uncommitted changes included, committed to a throwaway repository."""
+    copy = tmp_path_factory.mktemp("hook-repo")
+    listed = git(REPO, "ls-files", "--cached", "--others", "--exclude-standard", "-z").split("\0")
+    for name in filter(None, listed):
+        source = REPO / name
+        if source.is_file():
+            (copy / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, copy / name)
+    git(copy, "init", "-q")
+    git(copy, "add", "-A")
+    git(copy, "commit", "-q", "-m", "snapshot")
+    return copy, git(copy, "rev-parse", "HEAD").strip()
+
+
+@pytest.fixture(scope="module")
+def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One hook environment for the whole module: pre-commit builds it once by pip-installing the hook repository."""
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+def make_project(root: Path, hook_repository: tuple[Path, str], files: dict[str, str]) -> None:
+    repo, rev = hook_repository
+    config = {"repos": [{"repo": str(repo), "rev": rev, "hooks": [{"id": "fapcheck"}]}]}
+    write(root, {".pre-commit-config.yaml": yaml.safe_dump(config), **files})
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "initial", "--no-verify")
+
+
+def pre_commit(root: Path, home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR", "PYTHONPATH")}
+    env["PRE_COMMIT_HOME"] = str(home)
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--color", "never", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+
+
+def test_hook_definition() -> None:
+    [hook] = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hook["id"] == "fapcheck"
+    assert hook["language"] == "python"
+    assert hook["types_or"] == ["python", "pyi"]
+    assert hook["require_serial"] is True
+    assert hook["entry"].split()[0] == "fapcheck"
+
+
+def test_hook_fails_on_a_violation_and_passes_on_clean_code(
+    tmp_path: Path, hook_repository: tuple[Path, str], pre_commit_home: Path
+) -> None:
+    make_project(
+        tmp_path,
+        hook_repository,
+        {**LAYERED_PROJECT, "app/api/routes/users.py": "from app.services.users import UserService\n"},
+    )
+    clean = pre_commit(tmp_path, pre_commit_home, "--all-files")
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert "fapcheck" in clean.stdout and "Passed" in clean.stdout
+
+    # Only the changed route file is passed; the repository module it imports is read from the project.
+    write(tmp_path, {"app/api/routes/users.py": "from app.repositories.users import UserRepository\n"})
+    git(tmp_path, "add", "app/api/routes/users.py")
+    failed = pre_commit(tmp_path, pre_commit_home)
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "Failed" in failed.stdout
+    assert "app/api/routes/users.py:1:36: FAP101 route module imports repository module 'app.repositories.users'" in (
+        failed.stdout
+    )
+
+
+def test_hook_passes_only_python_files(
+    tmp_path: Path, hook_repository: tuple[Path, str], pre_commit_home: Path
+) -> None:
+    make_project(tmp_path, hook_repository, {"README.md": "from app.repositories import x\n", "notes.txt": "def (:\n"})
+    result = pre_commit(tmp_path, pre_commit_home, "--all-files")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "(no files to check)" in result.stdout

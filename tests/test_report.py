@@ -1,0 +1,287 @@
+"""Machine-readable output formats: golden files, schemas and the tools that read them."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import jsonschema
+import pytest
+from typer.testing import CliRunner
+
+from fapcheck.api import lint_paths, lint_source
+from fapcheck.catalog import BY_CODE
+from fapcheck.cli import app
+from fapcheck.config import Config
+from fapcheck.findings import Edit, Finding, Fix
+from fapcheck.report import FORMATS, ReportOptions, reporter, rule_url
+from fapcheck.report import sarif as sarif_module
+from fapcheck.report.github import escape_data, escape_property
+
+from conftest import write
+
+DATA = Path(__file__).parent / "data"
+GOLDEN = DATA / "golden"
+SARIF_SCHEMA = json.loads((DATA / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+MACHINE_FORMATS = ("json", "json-lines", "sarif", "github", "gitlab", "junit")
+EXTENSIONS = {
+    "json": "json", "json-lines": "jsonl", "sarif": "sarif", "github": "txt", "gitlab": "json", "junit": "xml"
+}  # fmt: skip
+GOLDEN_CODES = ("FAP001", "FAP002", "FAP101", "FAP102", "FAP103")
+runner = CliRunner()
+
+ROUTE_IMPORTS_REPOSITORY = {
+    "app/__init__.py": "",
+    "app/repositories/__init__.py": "",
+    "app/repositories/users.py": "class UserRepository: ...\n",
+    "app/api/__init__.py": "",
+    "app/api/routes/__init__.py": "",
+    "app/api/routes/users.py": "from app.repositories.users import UserRepository\n",
+}
+
+
+GOLDEN_PROJECT = {
+    **ROUTE_IMPORTS_REPOSITORY,
+    "app/services/__init__.py": "",
+    "app/services/orders.py": "from fastapi import HTTPException\n\n\nclass OrderService: ...\n",
+    "app/schemas/__init__.py": "",
+    "app/schemas/order.py": "from app.services.orders import OrderService  # noqa: FAP102\nimport os  # noqa: FAP101\n",
+    "app/api/routes/broken.py": "def handler(:\n    pass\n",
+    "app/api/routes/orders.py": "from app.services.orders import OrderService\n",
+}
+
+
+def demo_findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[Finding]:
+    """A small project's findings (layer rules only, so new rules leave the goldens alone), plus
+    hand-made ones that no rule produces yet (a fix, characters that need escaping)."""
+    write(tmp_path, GOLDEN_PROJECT)
+    monkeypatch.chdir(tmp_path)
+    findings = lint_paths(["app"], Config(root=tmp_path, select=GOLDEN_CODES)).findings
+    fix = Fix("Remove the unused `noqa` directive", (Edit(3, 12, 3, 27, ""),))
+    extra = [
+        Finding("app/a,b%c.py", 3, 12, "FAP002", "Unused `noqa` directive (unused: FAP101)", 3, 27, "unmapped",
+                "import os  # noqa: FAP101", fix),
+        Finding("app/a,b%c.py", 5, 1, "FAP001", "SyntaxError: a message: with, commas\nand a newline", 5, 2),
+    ]  # fmt: skip
+    return sorted([*findings, *extra])
+
+
+def render(name: str, findings: list[Finding], codes: tuple[str, ...] = GOLDEN_CODES) -> str:
+    # Stand-in documentation, so the goldens do not change whenever a rule's documentation does.
+    docs = {code: f"Documentation of {code}.\n\n## What it does\nIt checks {code}." for code in codes}
+    stream = io.StringIO()
+    reporter(name)(findings, stream, ReportOptions(codes=codes, rule_docs=docs))
+    return stream.getvalue()
+
+
+@pytest.fixture
+def stable_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sarif_module, "__version__", "0.0.0")
+
+
+@pytest.mark.parametrize("name", MACHINE_FORMATS)
+def test_golden(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stable_version: None) -> None:
+    output = render(name, demo_findings(tmp_path, monkeypatch))
+    golden = GOLDEN / f"{name}.{EXTENSIONS[name]}"
+    if os.environ.get("FAPCHECK_UPDATE_GOLDEN"):
+        golden.write_text(output, encoding="utf-8")
+    assert output == golden.read_text(encoding="utf-8")
+
+
+def test_every_format_is_a_cli_choice_and_a_module() -> None:
+    from fapcheck.cli import OutputFormat
+
+    assert {f.value for f in OutputFormat} == set(FORMATS)
+    for name in FORMATS:
+        assert callable(reporter(name))
+
+
+@pytest.mark.parametrize("name", MACHINE_FORMATS)
+def test_cli_output_file(name: str, project: Path) -> None:
+    write(project, ROUTE_IMPORTS_REPOSITORY)
+    result = runner.invoke(app, ["--output-format", name, "--output-file", "report.out", "."])
+    assert result.exit_code == 1
+    assert result.output == ""
+    text = (project / "report.out").read_text(encoding="utf-8")
+    assert "app/api/routes/users.py" in text
+    assert "FAP101" in text
+
+
+def test_json_carries_every_field(project: Path) -> None:
+    write(project, ROUTE_IMPORTS_REPOSITORY)
+    result = runner.invoke(app, ["--output-format", "json"])
+    assert json.loads(result.output) == [
+        {
+            "code": "FAP101",
+            "name": "route-imports-repository",
+            "message": "route module imports repository module 'app.repositories.users': call it through a service",
+            "path": "app/api/routes/users.py",
+            "line": 1,
+            "column": 36,
+            "end_line": 1,
+            "end_column": 50,
+            "layer": "route",
+            "url": rule_url("FAP101"),
+            "fix": None,
+        }
+    ]
+    lines = runner.invoke(app, ["--output-format", "json-lines"]).output.splitlines()
+    assert [json.loads(line) for line in lines] == json.loads(result.output)
+
+
+def test_json_of_no_findings_is_an_empty_list(project: Path) -> None:
+    write(project, {"app/main.py": "x = 1\n"})
+    result = runner.invoke(app, ["--output-format", "json"])
+    assert result.exit_code == 0
+    assert json.loads(result.output) == []
+    assert runner.invoke(app, ["--output-format", "json-lines"]).output == ""
+
+
+# ------------------------------------------------------------------ SARIF
+
+
+def validate_sarif(document: object) -> None:
+    validator_class = jsonschema.validators.validator_for(SARIF_SCHEMA)
+    validator_class.check_schema(SARIF_SCHEMA)
+    validator_class(SARIF_SCHEMA, format_checker=validator_class.FORMAT_CHECKER).validate(document)
+
+
+def test_sarif_validates_against_the_schema(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    document = json.loads(render("sarif", demo_findings(tmp_path, monkeypatch), tuple(sorted(BY_CODE))))
+    validate_sarif(document)
+    assert document["version"] == "2.1.0"
+    results = document["runs"][0]["results"]
+    assert any("fixes" in result for result in results)
+
+
+def test_sarif_from_the_cli_validates_and_lists_every_selected_rule(project: Path) -> None:
+    write(project, {**ROUTE_IMPORTS_REPOSITORY, "app/broken.py": "def f(:\n"})
+    result = runner.invoke(app, ["--output-format", "sarif", "--ignore", "FAP103"])
+    assert result.exit_code == 1
+    document = json.loads(result.output)
+    validate_sarif(document)
+    run = document["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    assert [rule["id"] for rule in rules] == sorted(code for code in BY_CODE if code != "FAP103")
+    for rule in rules:
+        spec = BY_CODE[rule["id"]]
+        assert rule["name"] == spec.name
+        assert rule["shortDescription"]["text"] == spec.summary
+        assert rule["fullDescription"]["text"]  # the rule's "What it does" section
+        assert rule["helpUri"] == rule_url(spec.code)
+        assert "## Why is this bad?" in rule["help"]["markdown"]
+    by_rule = {r["ruleId"]: r for r in run["results"]}
+    assert set(by_rule) == {"FAP001", "FAP101"}
+    location = by_rule["FAP101"]["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"] == {"uri": "app/api/routes/users.py", "uriBaseId": "%SRCROOT%"}
+    assert location["region"]["startLine"] == 1 and location["region"]["startColumn"] == 36
+    assert rules[by_rule["FAP101"]["ruleIndex"]]["id"] == "FAP101"
+    assert by_rule["FAP101"]["partialFingerprints"]
+
+
+def test_sarif_absolute_path_is_a_file_uri() -> None:
+    finding = Finding("/tmp/my project/app.py", 1, 1, "FAP001", "x", 1, 2)
+    document = json.loads(render("sarif", [finding]))
+    validate_sarif(document)
+    location = document["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": "file:///tmp/my%20project/app.py"}
+
+
+# ------------------------------------------------------------------ GitHub
+
+
+def unescape(text: str) -> str:
+    return re.sub("%(25|0D|0A|3A|2C)", lambda m: bytes.fromhex(m.group(1)).decode(), text)
+
+
+def test_github_annotations_are_escaped_and_parse_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    findings = demo_findings(tmp_path, monkeypatch)
+    lines = render("github", findings).splitlines()
+    assert len(lines) == len(findings)
+    command = re.compile(r"^::error (?P<props>[^:]*)::(?P<message>[^\r\n]*)$")
+    for line, finding in zip(lines, findings, strict=True):
+        match = command.match(line)
+        assert match, line
+        props = dict(part.split("=", 1) for part in match["props"].split(","))
+        assert {key: unescape(value) for key, value in props.items()} == {
+            "file": finding.path,
+            "line": str(finding.line),
+            "col": str(finding.col),
+            "endLine": str(finding.end_line),
+            "endColumn": str(finding.end_col),
+            "title": f"{finding.code} ({BY_CODE[finding.code].name})",
+        }
+        assert unescape(match["message"]) == f"{finding.code} {finding.message}"
+
+
+def test_github_escaping() -> None:
+    assert escape_data("50% done\r\nnext: a,b") == "50%25 done%0D%0Anext: a,b"
+    assert escape_property("a:b,c%\n") == "a%3Ab%2Cc%25%0A"
+
+
+# ------------------------------------------------------------------ GitLab
+
+
+def gitlab_fingerprints(source: str) -> list[tuple[int, str]]:
+    findings = lint_source(source, "app/api/routes/users.py")
+    return [(item["location"]["positions"]["begin"]["line"], item["fingerprint"])
+            for item in json.loads(render("gitlab", findings))]  # fmt: skip
+
+
+def test_gitlab_fingerprints_survive_line_shifts_and_tell_twins_apart(project: Path) -> None:
+    write(project, ROUTE_IMPORTS_REPOSITORY)
+    source = (
+        "from app.repositories.users import UserRepository\n"
+        "from app.repositories import users\n"
+        "from app.repositories.users import UserRepository\n"
+    )
+    before = gitlab_fingerprints(source)
+    after = gitlab_fingerprints('"""Users."""\n\nimport os\n' + source)
+    assert [line for line, _ in before] == [1, 2, 3]
+    assert [line for line, _ in after] == [4, 5, 6]
+    assert [fp for _, fp in before] == [fp for _, fp in after]
+    assert len({fp for _, fp in before}) == 3  # the two identical lines get distinct fingerprints
+    changed = gitlab_fingerprints(source.replace("import users", "import users as user_repository"))
+    assert changed[0][1] == before[0][1] and changed[1][1] != before[1][1]
+
+
+def test_gitlab_report_shape(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    issues = json.loads(render("gitlab", demo_findings(tmp_path, monkeypatch)))
+    for issue in issues:
+        assert set(issue) >= {"description", "check_name", "fingerprint", "severity", "location"}
+        assert issue["severity"] in {"info", "minor", "major", "critical", "blocker"}
+        assert isinstance(issue["location"]["positions"]["begin"]["line"], int)
+        assert not issue["location"]["path"].startswith("/")
+
+
+# ------------------------------------------------------------------ JUnit
+
+
+def test_junit_is_one_failing_testcase_per_finding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    findings = demo_findings(tmp_path, monkeypatch)
+    root = ET.fromstring(render("junit", findings).encode("utf-8"))
+    assert root.tag == "testsuites"
+    assert root.get("tests") == root.get("failures") == str(len(findings))
+    suites = root.findall("testsuite")
+    assert [s.get("name") for s in suites] == sorted({f.path for f in findings})
+    cases = [case for suite in suites for case in suite.findall("testcase")]
+    assert len(cases) == len(findings)
+    for suite in suites:
+        assert int(suite.get("tests", "")) == len(suite.findall("testcase")) == int(suite.get("failures", ""))
+    for case, finding in zip(cases, findings, strict=True):
+        assert case.get("classname") == finding.path
+        failure = case.find("failure")
+        assert failure is not None
+        assert failure.get("type") == finding.code
+        assert failure.get("message") == finding.message
+        assert f"{finding.path}:{finding.line}:{finding.col}" in (failure.text or "")
+
+
+def test_junit_without_findings_is_a_passing_report() -> None:
+    root = ET.fromstring(render("junit", []))
+    assert root.get("tests") == "0" and root.get("failures") == "0"
+    assert [suite.get("tests") for suite in root.findall("testsuite")] == ["0"]
