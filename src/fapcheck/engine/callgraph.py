@@ -36,34 +36,42 @@ class Chain:
 
 
 class CallGraph:
+    """Facts are kept by module file, not by module name: two projects side by side may share names."""
+
     def __init__(self, index: ProjectIndex, config: Config) -> None:
         self.index = index
         self.config = config
-        self._modules: dict[str, dict[str, FunctionFacts]] = {}
-        self._chains: dict[str, Chain | None] = {}
+        self._modules: dict[str, dict[str, FunctionFacts]] = {}  # absolute path -> facts by qualified name
+        self._names: dict[str, str] = {}  # absolute path -> module name
+        self._chains: dict[tuple[str, str], Chain | None] = {}
         self._lines: dict[str, dict[str, int]] = {}
 
-    def seed(self, module: str, facts: dict[str, FunctionFacts]) -> None:
+    def seed(self, module: str, path: str, facts: dict[str, FunctionFacts]) -> None:
         """Facts of the module being checked, gathered in its own walk (no second parse)."""
-        self._modules[module] = facts
+        key = os.path.abspath(path)
+        self._modules[key] = facts
+        self._names[key] = module
 
     def module_facts(self, module: str) -> dict[str, FunctionFacts]:
-        if module not in self._modules:
-            self._modules[module] = {}  # a module that imports itself back sees nothing while in progress
-            location = self.index.locate(module)
-            if location is not None and location.path.suffix in (".py", ".pyi"):
-                from fapcheck.engine.runner import collect_function_facts
+        location = self.index.locate(module)
+        if location is None or location.path.suffix not in (".py", ".pyi"):
+            return {}
+        key = os.path.abspath(location.path)
+        if key not in self._modules:
+            self._modules[key] = {}  # a module that imports itself back sees nothing while in progress
+            self._names[key] = module
+            from fapcheck.engine.runner import collect_function_facts
 
-                self.index.content_stamp(str(location.path))  # before reading: what the cache compares
-                self._modules[module] = collect_function_facts(location.path, self.index, self.config)
-        return self._modules[module]
+            self.index.content_stamp(str(location.path))  # before reading: what the cache compares
+            self._modules[key] = collect_function_facts(location.path, self.index, self.config)
+        return self._modules[key]
 
     def function(self, qualname: str) -> FunctionFacts | None:
         """The facts of a project function or method, by any name it is reachable under."""
         parts = qualname.split(".")
         for split in range(len(parts) - 1, 0, -1):
             module = ".".join(parts[:split])
-            if module not in self._modules and self.index.locate(module) is None:
+            if self.index.locate(module) is None:
                 continue
             found = self.module_facts(module).get(qualname)
             if found is not None:
@@ -78,25 +86,27 @@ class CallGraph:
 
     def chain(self, qualname: str, depth: int = 0) -> Chain | None:
         """How calling this function blocks, or None when it does not (or cannot be known)."""
-        if qualname in self._chains:
-            return self._chains[qualname]
-        self._chains[qualname] = None  # cycles end here
         facts = self.function(qualname)
-        found: Chain | None = None
-        if facts is not None and not facts.is_async and depth < _MAX_DEPTH:
-            step = Step(facts.qualname, facts.path)
-            if facts.blocking is not None:
-                found = Chain((step,), facts.blocking)
-            else:
-                for callee in facts.calls:
-                    inner = self.chain(callee, depth + 1)
-                    if inner is not None:
-                        found = Chain((step, *inner.steps), inner.blocking)
-                        break
-        self._chains[qualname] = found
+        if facts is None:
+            return None
+        key = (os.path.abspath(facts.path), facts.qualname)
+        if key not in self._chains:
+            self._chains[key] = None  # cycles end here
+            found: Chain | None = None
+            if not facts.is_async and depth < _MAX_DEPTH:
+                step = Step(facts.qualname, facts.path)
+                if facts.blocking is not None:
+                    found = Chain((step,), facts.blocking)
+                else:
+                    for callee in facts.calls:
+                        inner = self.chain(callee, depth + 1)
+                        if inner is not None:
+                            found = Chain((step, *inner.steps), inner.blocking)
+                            break
+            self._chains[key] = found
         if depth == 0:
             self._record(qualname)
-        return found
+        return self._chains[key]
 
     def _record(self, qualname: str) -> None:
         """The checked file's result depends on every module its call can reach (memoised chains hide them)."""
@@ -114,26 +124,16 @@ class CallGraph:
 
     def describe(self, step: Step) -> str:
         """`OrderService.export (app/services/order.py:40)`."""
-        module = self._module_of(step.qualname)
-        short = step.qualname[len(module) + 1 :] if module else step.qualname
-        line = self._line(step)
-        where = _display(step.path)
-        return f"{short} ({where}:{line})" if line else f"{short} ({where})"
-
-    def _module_of(self, qualname: str) -> str:
-        for module, facts in self._modules.items():
-            if qualname in facts:
-                return module
-        return ""
-
-    def _line(self, step: Step) -> int:
-        """Lines are found only for the few functions named in a message (a parse with positions)."""
-        module = self._module_of(step.qualname)
-        if module not in self._lines:
+        key = os.path.abspath(step.path)
+        module = self._names.get(key, "")
+        short = step.qualname[len(module) + 1 :] if module and step.qualname.startswith(module) else step.qualname
+        if key not in self._lines:
             from fapcheck.engine.runner import definition_lines
 
-            self._lines[module] = definition_lines(Path(step.path), module)
-        return self._lines[module].get(step.qualname, 0)
+            self._lines[key] = definition_lines(Path(step.path), module)
+        line = self._lines[key].get(step.qualname, 0)
+        where = _display(step.path)
+        return f"{short} ({where}:{line})" if line else f"{short} ({where})"
 
 
 def _display(path: str) -> str:

@@ -71,7 +71,7 @@ class ProjectIndex:
         # (so a file's findings do not depend on the order or the process it is checked in).
         self._file_root: Path | None = None
         self._located: dict[tuple[Path | None, str], tuple[ModuleLocation | None, dict[str, dict[str, bool]]]] = {}
-        self._facts: dict[str, tuple[ModuleFacts | None, str | None]] = {}
+        self._facts: dict[str, ModuleFacts] = {}
 
     # ---------------------------------------------------------- file system
 
@@ -247,32 +247,31 @@ class ProjectIndex:
     # ---------------------------------------------------------- definitions
 
     def facts(self, module: str) -> ModuleFacts | None:
-        """The top-level facts of a project module, parsed on first use (None: not a project module)."""
-        # Every use is recorded: the result of the file being checked now depends on that module's text.
-        if module in self._facts:
-            found, path = self._facts[module]
-            if path is not None:
-                self.depend_on_content(path)
-            return found
-        from fapcheck.engine.facts import ModuleFacts, module_facts  # facts needs the context, which needs us
+        """The top-level facts of a project module, parsed on first use (None: not a project module).
 
+        Kept by the file the name resolves to from the file being checked, not by the name: two
+        projects side by side (a monorepo of services) may both have an `app.api.deps`.
+        """
         location = self.locate(module)
-        found = None
-        if location is not None:
+        if location is None:
+            return None
+        key = str(location.path)
+        readable = location.path.suffix in (".py", ".pyi")
+        if key not in self._facts:
+            from fapcheck.engine.facts import ModuleFacts, module_facts  # facts needs the context, which needs us
+
             layer = location.layer.layer
-            if location.path.suffix in (".py", ".pyi"):
+            if readable:
                 try:
                     source = location.path.read_bytes()
                 except OSError:
                     source = b""
-                found = module_facts(location.path, source, module, location.path.stem == "__init__", layer)
+                self._facts[key] = module_facts(location.path, source, module, location.path.stem == "__init__", layer)
             else:
-                found = ModuleFacts(module, layer)
-        path = str(location.path) if location is not None and location.path.suffix in (".py", ".pyi") else None
-        self._facts[module] = (found, path)
-        if path is not None:
-            self.depend_on_content(path)
-        return found
+                self._facts[key] = ModuleFacts(module, layer)
+        if readable:  # every use is recorded: the file being checked now depends on that module's text
+            self.depend_on_content(key)
+        return self._facts[key]
 
     def binding_for(self, qualname: str) -> Binding | None:
         """What a module-level name of a project module is, followed through re-exports.

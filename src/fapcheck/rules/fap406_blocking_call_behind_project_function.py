@@ -96,7 +96,7 @@ class BlockingCallBehindProjectFunction(FunctionFactsCollector):
         graph = _GRAPHS.get(self.ctx.project)
         if graph is None:
             graph = _GRAPHS[self.ctx.project] = CallGraph(self.ctx.project, self.config)
-        graph.seed(self.ctx.module_name, self.facts())
+        graph.seed(self.ctx.module_name, self.ctx.path, self.facts())
         for node, callee, function in self._sites:
             chain = graph.chain(callee)
             if chain is not None:
