@@ -45,7 +45,8 @@ def one_file(project: Path, data: bytes, name: str = "app/services/x.py") -> tup
         (b"def f(:\n    pass\n", "app/services/x.py:1:7: FAP001 SyntaxError: invalid syntax"),
         (
             b'print "hello"\n',
-            "app/services/x.py:1:1: FAP001 SyntaxError: Missing parentheses in call to 'print'. Did you mean print(...)?",
+            "app/services/x.py:1:1: FAP001 SyntaxError: Missing parentheses in call to 'print'. "
+            "Did you mean print(...)?",
         ),
         (
             b'# a comment\nNAME = "caf\xe9"\n',
