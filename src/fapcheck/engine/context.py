@@ -466,7 +466,20 @@ class FileContext:
         if decorator.func.attr.value not in ROUTE_DECORATOR_METHODS:
             return False
         receiver = self.instance_type(decorator.func.value)
-        return receiver in ROUTER_TYPES
+        return receiver is not None and self.is_router_type(receiver)
+
+    def is_router_type(self, qualname: str, depth: int = 0) -> bool:
+        """FastAPI/APIRouter, or a project class derived from one (`class UserAPIRouter(APIRouter)`)."""
+        if qualname in ROUTER_TYPES:
+            return True
+        if self.project is None or depth > 5 or not self.module_name:
+            return False
+        found = self.project.definition(qualname)
+        return (
+            found is not None
+            and found.kind == "class"
+            and any(self.is_router_type(base, depth + 1) for base in found.bases)
+        )
 
     def imports_of(self, node: cst.Import | cst.ImportFrom) -> list[ImportedName]:
         """The names the given import statement brought in (the tracker has just seen it)."""
