@@ -45,11 +45,39 @@ def run_fixtures(jobs: int) -> list[RunResult]:
 def test_triggers_name_known_layers() -> None:
     for spec in CATALOG:
         if spec.trigger is not None:
-            assert spec.trigger.words or spec.trigger.imports or spec.trigger.imports_layers, spec.code
+            assert spec.trigger.words or spec.trigger.needs_tree, spec.code
             assert spec.trigger.always_in <= {*LAYERS, "unmapped"}, spec.code
             for of, watched in spec.trigger.imports_layers:
                 assert of in (*LAYERS, "unmapped", "*"), spec.code
                 assert watched <= set(LAYERS), spec.code
+
+
+def _planned(root: Path, relative: str, source: str, select: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The rules a file is parsed for, or None when the pre-check decides it without a parse."""
+    result = plan.Planner(Config(root=root, select=select)).plan(source.encode(), root / relative, relative)
+    return None if result.result is not None else result.rule_codes
+
+
+@pytest.mark.parametrize(
+    ("relative", "source", "select", "parsed"),
+    [
+        # Outside the route layer, route code is a function with a route decorator, at any depth.
+        ("app/core/util.py", "class A:\n    @property\n    def x(self): ...\n", ("FAP201", "FAP502"), False),
+        ("app/core/util.py", "@cache\ndef f(): ...\n", ("FAP502",), False),
+        ("app/core/util.py", "if x:\n    @r.get('/')\n    async def f(): ...\n", ("FAP502",), True),
+        ("app/core/util.py", "@app.api_route('/', methods=['GET'])\ndef f(): ...\n", ("FAP201",), True),
+        # Route and service files are parsed for FAP502 whatever they contain.
+        ("app/services/users.py", "x = 1\n", ("FAP502",), True),
+        # FAP301 needs a `raise`; FAP203 a `text(...)` or an execute-like method.
+        ("app/services/users.py", "def f():\n    return 1\n", ("FAP301", "FAP203"), False),
+        ("app/services/users.py", "def f(e):\n    raise e\n", ("FAP301",), True),
+        ("app/services/users.py", "def f(s):\n    s.scalars(q)\n", ("FAP203",), True),
+    ],
+)
+def test_triggers_decide_which_files_are_parsed(
+    tmp_path: Path, relative: str, source: str, select: tuple[str, ...], parsed: bool
+) -> None:
+    assert (_planned(tmp_path, relative, source, select) is not None) is parsed
 
 
 def test_the_precheck_never_changes_findings(monkeypatch: pytest.MonkeyPatch) -> None:

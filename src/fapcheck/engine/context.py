@@ -19,13 +19,11 @@ from typing import Literal
 
 import libcst as cst
 
+from fapcheck.catalog import ROUTE_DECORATOR_METHODS
 from fapcheck.engine.index import ProjectIndex
 
 BUILTIN_NAMES = frozenset(dir(builtins))
 
-ROUTE_DECORATOR_METHODS = frozenset(
-    {"get", "post", "put", "patch", "delete", "head", "options", "trace", "api_route", "websocket", "route"}
-)
 ROUTER_TYPES = frozenset(
     {"fastapi.FastAPI", "fastapi.APIRouter", "fastapi.applications.FastAPI", "fastapi.routing.APIRouter"}
 )

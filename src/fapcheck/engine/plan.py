@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
 
-from fapcheck.catalog import BY_CODE, Trigger
+from fapcheck.catalog import BY_CODE, ROUTE_DECORATOR_METHODS, Trigger
 from fapcheck.config import Config
 from fapcheck.engine.index import ProjectIndex
 from fapcheck.engine.suppress import Suppressions, read_suppressions
@@ -94,19 +94,26 @@ class Planner:
             trigger = BY_CODE[code].trigger
             if trigger is None or layer in trigger.always_in or any(word in text for word in trigger.words):
                 must.append(code)
-            elif trigger.imports or trigger.imports_layers:
+            elif trigger.needs_tree:
                 pending.append((code, trigger))
         if must:
             return Plan(layer, codes, (*must, *(code for code, _ in pending)), text, encoding)
-        if not _IMPORT_WORD.search(text):
-            pending = []  # no import statement: no import trigger holds
+        has_imports = _IMPORT_WORD.search(text) is not None
+        has_decorators = "@" in text
+        # Without an import statement no import condition holds, without an `@` no decorator one.
+        pending = [
+            (code, trigger)
+            for code, trigger in pending
+            if (has_imports and (trigger.imports or trigger.imports_layers))
+            or (has_decorators and trigger.route_decorators)
+        ]
         if not pending and "FAP001" not in codes:
             return Plan(layer, codes, (), text, encoding, self._unparsed(display, layer, text, codes))
         tree = _compile(text, display)
         if tree is None:  # CPython rejects it: libcst decides, and every pending rule runs
             return Plan(layer, codes, tuple(code for code, _ in pending), text, encoding)
-        imported = _ImportScan(self.index, path, tree) if pending else None
-        fire = tuple(code for code, trigger in pending if imported is not None and imported.meets(trigger, layer))
+        scan = _TreeScan(self.index, path, tree, pending)
+        fire = tuple(code for code, trigger in pending if scan.meets(trigger, layer))
         if fire:
             return Plan(layer, codes, fire, text, encoding)
         return Plan(layer, codes, (), text, encoding, self._unparsed(display, layer, text, codes))
@@ -161,17 +168,22 @@ def _compile(text: str, display: str) -> ast.Module | None:
     return tree
 
 
-class _ImportScan:
-    """Every import statement of a module, at any depth, with relative imports made absolute."""
+class _TreeScan:
+    """What the triggers ask of CPython's tree: imports (relative ones made absolute) and route decorators."""
 
-    def __init__(self, index: ProjectIndex, path: Path, tree: ast.Module) -> None:
+    def __init__(
+        self, index: ProjectIndex, path: Path, tree: ast.Module, pending: Sequence[tuple[str, Trigger]]
+    ) -> None:
         self.index = index
         self.modules: list[tuple[str, str | None]] = []  # (module, imported name or None), as ImportedName
+        self.route_decorators = False
+        want_imports = any(t.imports or t.imports_layers for _, t in pending)
+        want_routes = any(t.route_decorators for _, t in pending)
         package: list[str] | None = None
         for node in _statements(tree.body):
-            if isinstance(node, ast.Import):
+            if want_imports and isinstance(node, ast.Import):
                 self.modules.extend((alias.name, None) for alias in node.names)
-            elif isinstance(node, ast.ImportFrom):
+            elif want_imports and isinstance(node, ast.ImportFrom):
                 module = node.module or ""
                 if node.level:
                     if package is None:
@@ -184,10 +196,14 @@ class _ImportScan:
                     self.modules.append((module, None))
                 else:
                     self.modules.extend((module, alias.name) for alias in node.names)
+            elif want_routes and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self.route_decorators = self.route_decorators or any(map(_is_route_decorator, node.decorator_list))
         if package is None and self.modules:
             index.module_name_for(path)  # sets the source root imports are resolved from
 
     def meets(self, trigger: Trigger, layer: str) -> bool:
+        if trigger.route_decorators and self.route_decorators:
+            return True
         layers = trigger.watched_layers(layer)
         for module, name in self.modules:
             if not module:
@@ -199,6 +215,15 @@ class _ImportScan:
                 if location is not None and location.layer.layer in layers:
                     return True
         return False
+
+
+def _is_route_decorator(decorator: ast.expr) -> bool:
+    """The shape the context tracker recognises a handler by; it then also checks the receiver's type."""
+    return (
+        isinstance(decorator, ast.Call)
+        and isinstance(decorator.func, ast.Attribute)
+        and decorator.func.attr in ROUTE_DECORATOR_METHODS
+    )
 
 
 def _statements(body: Sequence[ast.AST]) -> Iterator[ast.AST]:
