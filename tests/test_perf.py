@@ -276,3 +276,68 @@ def test_a_finding_that_depends_on_another_file_s_content_follows_it(project: Pa
     assert "FAP406" in runner.invoke(app, ["--output-format", "concise"]).output
     write(project, {"app/services/slow.py": helper.replace("time.sleep(1)", "pass")})
     assert "FAP406" not in runner.invoke(app, ["--output-format", "concise"]).output
+
+
+# ------------------------------------------------------------------ module facts
+
+DEPS_AND_ROUTE = {
+    "app/__init__.py": "",
+    "app/api/__init__.py": "",
+    "app/api/deps.py": (
+        "from typing import Annotated\n"
+        "from fastapi import Depends\n"
+        "from sqlalchemy.orm import Session\n"
+        "def get_db():\n"
+        "    yield Session()\n"
+        "SessionDep = Annotated[Session, Depends(get_db)]\n"
+    ),
+    "app/api/routes/__init__.py": "",
+    "app/api/routes/items.py": (
+        "from fastapi import APIRouter\n"
+        "from app.api.deps import SessionDep\n"
+        "router = APIRouter()\n"
+        "@router.get('/items')\n"
+        "def read_items(session: SessionDep) -> None:\n"
+        "    session.commit()\n"
+    ),
+}
+
+
+@pytest.fixture
+def facts_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The modules whose facts were read by parsing them again."""
+    from fapcheck.engine import facts
+
+    parsed: list[str] = []
+    original = facts.module_facts
+
+    def counting(path: Path, *args: object, **kwargs: object) -> object:
+        parsed.append(path.name)
+        return original(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(facts, "module_facts", counting)
+    return parsed
+
+
+def test_facts_of_a_module_checked_in_the_same_run_are_not_parsed_again(project: Path, facts_parses: list[str]) -> None:
+    write(project, DEPS_AND_ROUTE)
+    result = runner.invoke(app, ["--no-cache", "-j", "1", "--output-format", "concise"])
+    assert "app/api/routes/items.py:6:5: FAP202" in result.output
+    assert facts_parses == []  # deps.py is checked (sorted) before the route that reads its facts
+
+
+def test_facts_of_other_modules_come_from_the_cache(project: Path, facts_parses: list[str]) -> None:
+    write(project, DEPS_AND_ROUTE)
+    first = runner.invoke(app, ["--output-format", "concise"])
+    route = "app/api/routes/items.py"
+    source = (project / route).read_bytes()
+    stdin = runner.invoke(app, ["--output-format", "concise", "--stdin-filename", route, "-"], input=source)
+    assert stdin.output == first.output
+    write(project, {"app/api/routes/items.py": source.decode() + "\n"})  # the route is checked again
+    assert runner.invoke(app, ["--output-format", "concise", route]).output == first.output
+    assert facts_parses == []
+    # An edited module is parsed again: its stored facts describe the old text.
+    write(project, {"app/api/deps.py": DEPS_AND_ROUTE["app/api/deps.py"].replace("Session, Depends", "int, Depends")})
+    result = runner.invoke(app, ["--output-format", "concise", route])
+    assert "FAP202" not in result.output
+    assert facts_parses == ["deps.py"]

@@ -8,8 +8,8 @@ import pytest
 
 from fapcheck.api import lint_paths, lint_source
 from fapcheck.config import Config
-from fapcheck.engine.context import Binding
 from fapcheck.engine.index import ProjectIndex
+from fapcheck.engine.symbols import Binding
 from fapcheck.rules._sql import looks_like_sql
 
 from conftest import write

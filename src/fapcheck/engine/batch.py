@@ -17,19 +17,21 @@ from typing import TYPE_CHECKING
 
 from fapcheck.config import Config
 from fapcheck.engine.cache import ResultCache, digest_of, file_stat
-from fapcheck.engine.index import Contents, ProjectIndex, Stamps
+from fapcheck.engine.index import Contents, KnownFacts, ProjectIndex, Stamps
 from fapcheck.engine.plan import Planner
 from fapcheck.findings import FileResult, Finding
 
 if TYPE_CHECKING:
     from fapcheck.engine.runner import Checker
+    from fapcheck.engine.symbols import ModuleFacts
 
 # Below this many files to check, starting worker processes costs more than it saves.
 MIN_POOL_FILES = 16
 _CHUNK_MAX = 64
 _GC_THRESHOLD = 100_000
 
-Outcome = tuple[Path, str, FileResult, bytes | None, tuple[int, int] | None, Stamps, Contents]
+# (path, display, result, digest, stat, directory stamps, contents depended on, the module's own facts)
+Outcome = tuple[Path, str, FileResult, bytes | None, tuple[int, int] | None, Stamps, Contents, "ModuleFacts | None"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +69,7 @@ def run(
     """
     results: list[FileResult] = []
     warnings: list[str] = []
-    cache = ResultCache(cache_dir, config) if cache_dir is not None and targets else None
+    cache = ResultCache(cache_dir, config) if cache_dir is not None else None
     todo: list[tuple[Path, str]] = list(targets)
     if cache is not None:
         index = ProjectIndex(config.root, config.layer_map())
@@ -80,15 +82,17 @@ def run(
                 results.append(hit)
                 if on_result is not None:
                     on_result(hit)
+    known: KnownFacts = cache.known_facts() if cache is not None and (todo or stdin is not None) else {}
     if todo:
-        for path, display, result, digest, stat, probes, contents in _check_all(todo, config, jobs or default_jobs()):
+        outcomes = _check_all(todo, config, jobs or default_jobs(), known)
+        for path, display, result, digest, stat, probes, contents, facts in outcomes:
             results.append(result)
             if on_result is not None:
                 on_result(result)
             if cache is not None and digest is not None and not result.errors:
-                cache.store(path, display, digest, stat, result, probes, contents)
+                cache.store(path, display, digest, stat, result, probes, contents, facts)
     if stdin is not None:
-        results.append(_check_stdin(config, *stdin))
+        results.append(_check_stdin(config, known, *stdin))
     if cache is not None:
         warning = cache.save()
         if warning is not None:
@@ -96,18 +100,20 @@ def run(
     return RunResult(tuple(sorted(results, key=lambda r: r.path)), (), tuple(warnings))
 
 
-def _check_stdin(config: Config, source: bytes, path: Path, display: str) -> FileResult:
+def _check_stdin(config: Config, known: KnownFacts, source: bytes, path: Path, display: str) -> FileResult:
     """An editor's one file: libcst is imported only if a rule may fire in it."""
     plan = Planner(config).plan(source, path, display)
     if plan.result is not None:
         return plan.result
-    return _checker(config).check_source(source, path, display)
+    return _checker(config, known).check_source(source, path, display)
 
 
-def _checker(config: Config) -> Checker:
+def _checker(config: Config, known: KnownFacts) -> Checker:
     from fapcheck.engine.runner import Checker
 
-    return Checker(config)
+    checker = Checker(config)
+    checker.index.known_facts = dict(known)
+    return checker
 
 
 def _check_file(checker: Checker, path: Path, display: str) -> Outcome:
@@ -115,18 +121,21 @@ def _check_file(checker: Checker, path: Path, display: str) -> Outcome:
     try:
         source = path.read_bytes()
     except OSError:
-        return path, display, checker.check_path(path, display), None, None, (), ()
+        return path, display, checker.check_path(path, display), None, None, (), (), None
+    digest = digest_of(source)
     checker.index.record()
     try:
-        result = checker.check_source(source, path, display)
+        result = checker.check_source(source, path, display, digest)
     finally:
         probes, contents = checker.index.recorded(), checker.index.recorded_contents()
-    return path, display, result, digest_of(source), stat, probes, contents
+    learnt = checker.index.known_facts.get(str(path))
+    facts = learnt[1] if learnt is not None and learnt[0] == digest else None
+    return path, display, result, digest, stat, probes, contents, facts
 
 
-def _check_all(todo: list[tuple[Path, str]], config: Config, jobs: int) -> Iterator[Outcome]:
+def _check_all(todo: list[tuple[Path, str]], config: Config, jobs: int, known: KnownFacts) -> Iterator[Outcome]:
     if jobs <= 1 or len(todo) < MIN_POOL_FILES:
-        checker = _checker(config)
+        checker = _checker(config, known)
         with _rare_collections():
             for path, display in todo:
                 yield _check_file(checker, path, display)
@@ -139,7 +148,7 @@ def _check_all(todo: list[tuple[Path, str]], config: Config, jobs: int) -> Itera
         _warm(config)  # children inherit the imported parser and rules instead of each importing them
     size = max(1, min(_CHUNK_MAX, len(todo) // (jobs * 8)))
     chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
-    with context.Pool(min(jobs, len(chunks)), initializer=_init_worker, initargs=(config,)) as pool:
+    with context.Pool(min(jobs, len(chunks)), initializer=_init_worker, initargs=(config, known)) as pool:
         for outcomes in pool.imap_unordered(_check_chunk, chunks):
             yield from outcomes
 
@@ -169,9 +178,9 @@ def _rare_collections() -> Iterator[None]:
 _WORKER: Checker | None = None
 
 
-def _init_worker(config: Config) -> None:
+def _init_worker(config: Config, known: KnownFacts) -> None:
     global _WORKER
-    _WORKER = _checker(config)
+    _WORKER = _checker(config, known)
     gc.set_threshold(_GC_THRESHOLD, *gc.get_threshold()[1:])  # a worker process is ours alone
 
 

@@ -32,23 +32,26 @@ from typing import Any
 
 from fapcheck import __version__
 from fapcheck.config import Config
-from fapcheck.engine.index import Contents, ProjectIndex, Stamps, mtime_ns
+from fapcheck.engine.index import Contents, KnownFacts, ProjectIndex, Stamps, mtime_ns
+from fapcheck.engine.symbols import ModuleFacts
 from fapcheck.findings import FileResult
 
 CACHE_DIR_NAME = ".fapcheck_cache"
-_FORMAT = 3
+_FORMAT = 4
 _PACKS_KEPT = 8
 # A file modified this close to its check may change again within the same mtime tick: hash it next time.
 _RACY_NS = 2_000_000_000
 
 
 # (display path, digest, trusted (mtime_ns, size) or None, result, directory stamps, pickled answers,
-# other files whose content the result depends on).
+# other files whose content the result depends on, the module's own facts for other files' checks).
 # A plain tuple: a pack of thousands loads several times faster than with a class per entry. The
 # (directory, mtime) pairs are shared objects, stored once per pack; the answers behind them are only
 # unpickled when a directory changed.
-Entry = tuple[str, bytes, "tuple[int, int] | None", FileResult, "tuple[tuple[str, int | None], ...]", bytes, Contents]
-_ENTRY_SIZE = 7
+Entry = tuple[
+    str, bytes, "tuple[int, int] | None", FileResult, "tuple[tuple[str, int | None], ...]", bytes, Contents, Any
+]
+_ENTRY_SIZE = 8
 
 
 def digest_of(source: bytes) -> bytes:
@@ -122,7 +125,7 @@ class ResultCache:
         entry = self.entries.get(key)
         if type(entry) is not tuple or len(entry) != _ENTRY_SIZE or entry[0] != display:
             return None
-        _, digest, known_stat, result, dirs, answers, contents = entry
+        _, digest, known_stat, result, dirs, answers, contents, facts = entry
         stat = file_stat(path)
         if stat is None or not isinstance(result, FileResult):
             return None
@@ -142,9 +145,10 @@ class ResultCache:
             if stamps is None or not index.still_holds(stamps):
                 return None
             # Still true: stamp the directories anew, so the next run need not ask again.
-            self.store(path, display, digest, fresh_stat, result, index.restamped(stamps), contents, trusted=True)
+            restamped = index.restamped(stamps)
+            self.store(path, display, digest, fresh_stat, result, restamped, contents, facts, trusted=True)
         elif fresh_stat != known_stat:
-            self.changed[key] = (display, digest, fresh_stat, result, dirs, answers, contents)
+            self.changed[key] = (display, digest, fresh_stat, result, dirs, answers, contents, facts)
         return result
 
     def _unchanged(self, dirs: tuple[tuple[str, int | None], ...]) -> bool:
@@ -165,12 +169,21 @@ class ResultCache:
         result: FileResult,
         probes: Stamps,
         contents: Contents = (),
+        facts: ModuleFacts | None = None,
         trusted: bool = False,
     ) -> None:
         dirs = tuple(self._pairs.setdefault((d, stamp), (d, stamp)) for d, stamp, _ in probes)
         answers = pickle.dumps(probes, protocol=pickle.HIGHEST_PROTOCOL)
         stat = stat if trusted else trusted_stat(stat, self.started_ns)
-        self.changed[str(path)] = (display, digest, stat, result, dirs, answers, contents)
+        self.changed[str(path)] = (display, digest, stat, result, dirs, answers, contents, facts)
+
+    def known_facts(self) -> KnownFacts:
+        """The facts stored with each file's result, for the checks of the files that import it."""
+        known: KnownFacts = {}
+        for path, entry in {**self.entries, **self.changed}.items():
+            if type(entry) is tuple and len(entry) == _ENTRY_SIZE and isinstance(entry[7], ModuleFacts):
+                known[path] = (entry[1], entry[7])
+        return known
 
     def save(self) -> str | None:
         """Write the pack if anything changed; a warning when the directory cannot be written."""

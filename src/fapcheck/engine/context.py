@@ -21,6 +21,7 @@ import libcst as cst
 
 from fapcheck.catalog import ROUTE_DECORATOR_METHODS
 from fapcheck.engine.index import ProjectIndex
+from fapcheck.engine.symbols import LOCAL, Binding
 
 BUILTIN_NAMES = frozenset(dir(builtins))
 
@@ -60,27 +61,7 @@ FLUENT_TYPES: dict[str, frozenset[str]] = dict.fromkeys(
     _PATH_FLUENT,
 )
 
-BindingKind = Literal["import", "instance", "def", "local"]
 FrameKind = Literal["module", "class", "function", "lambda"]
-
-
-@dataclass(frozen=True, slots=True)
-class Binding:
-    """What a name refers to.
-
-    import: the object with that qualified name (a module, function, class);
-    instance: a value whose type has that qualified name;
-    def: a function or class defined in this file (qualified name in the project);
-    local: anything else (shadows builtins and imports, resolves to nothing).
-    """
-
-    kind: BindingKind
-    qualname: str = ""
-    depends: str | None = None  # provider of an Annotated[..., Depends(provider)] alias or parameter
-    returns: str | None = None  # def: the type it returns, or yields (generators, context managers)
-
-
-LOCAL = Binding("local")
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,63 +11,12 @@ the project index's job.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 import libcst as cst
 
-from fapcheck.engine.context import Binding, FileContext
-
-DefinitionKind = Literal["class", "function"]
-
-
-@dataclass(frozen=True, slots=True)
-class Param:
-    name: str
-    type: str | None = None  # qualified name of the annotated type, seen through Annotated/Optional
-    depends: str | None = None  # provider of `Depends(...)` in the default or the annotation ('' if bare)
-    has_default: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Definition:
-    """A top-level class or function of a module."""
-
-    qualname: str
-    kind: DefinitionKind
-    layer: str
-    is_async: bool = False
-    is_generator: bool = False  # a function whose own body yields
-    params: tuple[Param, ...] = ()  # a class: those of its `__init__`, without `self`
-    bases: tuple[str, ...] = ()  # a class: qualified names of its bases and decorators
-    methods: tuple[str, ...] = ()  # a class: names of the functions it defines
-    returns: str | None = None  # a function: the type it returns, or yields (`Iterator[Session]` -> Session)
-
-    @property
-    def uses_depends(self) -> bool:
-        return any(p.depends is not None for p in self.params)
-
-
-@dataclass(frozen=True, slots=True)
-class ModuleFacts:
-    module: str
-    layer: str
-    names: tuple[tuple[str, Binding], ...] = ()  # module-level name -> what it is, as this module sees it
-    definitions: tuple[Definition, ...] = ()
-    imports: tuple[str, ...] = ()  # qualified targets of its imports
-
-    def name(self, name: str) -> Binding | None:
-        for key, binding in self.names:
-            if key == name:
-                return binding
-        return None
-
-    def definition(self, qualname: str) -> Definition | None:
-        for definition in self.definitions:
-            if definition.qualname == qualname:
-                return definition
-        return None
+from fapcheck.engine.context import FileContext
+from fapcheck.engine.symbols import Definition, ModuleFacts, Param
 
 
 def module_facts(path: Path, source: bytes, module: str, is_package: bool, layer: str) -> ModuleFacts:

@@ -27,8 +27,7 @@ from typing import TYPE_CHECKING
 from fapcheck.layers import LayerDecision, LayerMap
 
 if TYPE_CHECKING:
-    from fapcheck.engine.context import Binding
-    from fapcheck.engine.facts import Definition, ModuleFacts, Param
+    from fapcheck.engine.symbols import Binding, Definition, ModuleFacts, Param
 
 _MAX_HOPS = 12  # re-export chains longer than this are not followed
 
@@ -47,6 +46,8 @@ Stamps = tuple[tuple[str, "int | None", tuple[tuple[str, bool], ...]], ...]
 # Files whose content a result depends on (facts of other modules):
 # (path, (mtime_ns, size) or None when too recent to vouch, digest of the content or b"" when unreadable).
 Contents = tuple[tuple[str, "tuple[int, int] | None", bytes], ...]
+# Facts computed earlier, by file: (digest of the content they were computed from, facts).
+KnownFacts = dict[str, tuple[bytes, "ModuleFacts"]]
 
 
 class ProjectIndex:
@@ -71,7 +72,10 @@ class ProjectIndex:
         # (so a file's findings do not depend on the order or the process it is checked in).
         self._file_root: Path | None = None
         self._located: dict[tuple[Path | None, str], tuple[ModuleLocation | None, dict[str, dict[str, bool]]]] = {}
-        self._facts: dict[str, ModuleFacts] = {}
+        self._facts: dict[tuple[str, str], ModuleFacts] = {}  # by (file, module name)
+        # Facts computed earlier (the result cache, this run's own checks), by file, with the
+        # digest of the content they were computed from: used while the file still has that content.
+        self.known_facts: KnownFacts = {}
 
     # ---------------------------------------------------------- file system
 
@@ -257,21 +261,35 @@ class ProjectIndex:
             return None
         key = str(location.path)
         readable = location.path.suffix in (".py", ".pyi")
-        if key not in self._facts:
-            from fapcheck.engine.facts import ModuleFacts, module_facts  # facts needs the context, which needs us
-
-            layer = location.layer.layer
-            if readable:
-                try:
-                    source = location.path.read_bytes()
-                except OSError:
-                    source = b""
-                self._facts[key] = module_facts(location.path, source, module, location.path.stem == "__init__", layer)
-            else:
-                self._facts[key] = ModuleFacts(module, layer)
+        found = self._facts.get((key, module))
+        if found is None:
+            found = self._facts[key, module] = self._read_facts(location, module, readable)
         if readable:  # every use is recorded: the file being checked now depends on that module's text
             self.depend_on_content(key)
-        return self._facts[key]
+        return found
+
+    def _read_facts(self, location: ModuleLocation, module: str, readable: bool) -> ModuleFacts:
+        from fapcheck.engine.facts import module_facts  # facts needs the context, which needs us
+        from fapcheck.engine.symbols import ModuleFacts
+
+        key = str(location.path)
+        layer = location.layer.layer
+        if not readable:
+            return ModuleFacts(module, layer)
+        known = self.known_facts.get(key)
+        fits = known is not None and known[1].module == module and known[1].layer == layer
+        if known is not None and fits and known[0] and self._digest(key) == known[0]:
+            return known[1]
+        try:
+            source = location.path.read_bytes()
+        except OSError:
+            source = b""
+        return module_facts(location.path, source, module, location.path.stem == "__init__", layer)
+
+    def learn(self, path: str, digest: bytes, facts: ModuleFacts) -> None:
+        """Facts of a file this process has just checked, computed from the same parse."""
+        self.known_facts[path] = (digest, facts)
+        self._digests.setdefault(path, digest)
 
     def binding_for(self, qualname: str) -> Binding | None:
         """What a module-level name of a project module is, followed through re-exports.

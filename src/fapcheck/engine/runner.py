@@ -18,6 +18,7 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 from fapcheck.config import Config
 from fapcheck.engine.batch import RunResult, run
 from fapcheck.engine.context import FileContext
+from fapcheck.engine.facts import facts_of_tree
 from fapcheck.engine.fixes import build_fix
 from fapcheck.engine.index import ProjectIndex
 from fapcheck.engine.plan import ENGINE_CODES, Planner, source_encoding
@@ -25,6 +26,7 @@ from fapcheck.engine.plan import failed as _failed
 from fapcheck.engine.plan import source_line as _line
 from fapcheck.engine.plan import unused_noqa as _unused_noqa
 from fapcheck.engine.suppress import read_suppressions
+from fapcheck.engine.walk import walk
 from fapcheck.findings import FileResult, Finding
 from fapcheck.rules import rule_class
 from fapcheck.rules.base import Report, Rule
@@ -37,11 +39,10 @@ __all__ = ["ENGINE_CODES", "Checker", "RunResult", "run", "source_encoding"]
 VisitorMethod = Callable[[cst.CSTNode], object]
 
 
-class _Dispatcher(cst.CSTVisitor):
+class _Dispatcher:
     """One traversal: the context tracker steps in before the rules and out after them."""
 
     def __init__(self, ctx: FileContext, rules: Sequence[Rule]) -> None:
-        super().__init__()
         self.ctx = ctx
         self.visits: dict[str, list[VisitorMethod]] = {}
         self.leaves: dict[str, list[VisitorMethod]] = {}
@@ -50,23 +51,18 @@ class _Dispatcher(cst.CSTVisitor):
                 table = self.visits if name.startswith("visit_") else self.leaves
                 table.setdefault(name[6:], []).append(getattr(rule, name))
 
-    def on_visit(self, node: cst.CSTNode) -> bool:
+    def run(self, module: cst.Module) -> None:
+        walk(module, self.on_visit, self.on_leave)
+
+    def on_visit(self, node: cst.CSTNode) -> None:
         self.ctx.enter(node)
         for method in self.visits.get(type(node).__name__, ()):
             method(node)
-        return True
 
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        for method in self.leaves.get(type(original_node).__name__, ()):
-            method(original_node)
-        self.ctx.leave(original_node)
-
-    # Attribute-level hooks are unused; skipping them saves a getattr per child.
-    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
-        return None
-
-    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
-        return None
+    def on_leave(self, node: cst.CSTNode) -> None:
+        for method in self.leaves.get(type(node).__name__, ()):
+            method(node)
+        self.ctx.leave(node)
 
 
 @cache
@@ -94,7 +90,9 @@ class Checker(Planner):
             return _failed(display, layer, f"cannot read file: {error.strerror or error}", 1, 1, self.enabled)
         return self.check_source(source, path, display)
 
-    def check_source(self, source: bytes, path: Path, display: str) -> FileResult:
+    def check_source(self, source: bytes, path: Path, display: str, digest: bytes | None = None) -> FileResult:
+        """Check one file's bytes. With `digest`, they are the file's content on disk: the facts other
+        files' checks read about this module are taken from the same parse."""
         plan = self.plan(source, path, display)
         if plan.result is not None:  # undecodable, or no selected rule can fire: no parse
             return plan.result
@@ -111,7 +109,10 @@ class Checker(Planner):
         reports: list[Report] = []
         rules = [rule_class(code)(ctx, self.config, reports) for code in rule_codes]
         try:
-            module.visit(_Dispatcher(ctx, rules))
+            _Dispatcher(ctx, rules).run(module)
+            if digest is not None:
+                facts = facts_of_tree(module, str(path), module_name, is_package, layer, b"yield" in source)
+                self.index.learn(str(path), digest, facts)
             return FileResult(display, layer, _findings(ctx, module, text, reports, codes))
         except RecursionError:
             return _failed(display, layer, "cannot check file: nested too deeply", 1, 1, codes)
@@ -194,7 +195,7 @@ def collect_function_facts(path: Path, index: ProjectIndex, config: Config) -> d
     module_name, is_package = index.module_name_for(path)
     ctx = FileContext(str(path), index.layer_map.layer_for(path).layer, module_name, is_package, index)
     collector = FunctionFactsCollector(ctx, config, [])
-    module.visit(_Dispatcher(ctx, [collector]))
+    _Dispatcher(ctx, [collector]).run(module)
     return collector.facts()
 
 

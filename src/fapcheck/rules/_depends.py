@@ -17,7 +17,8 @@ import libcst as cst
 from fapcheck.catalog import DEPENDENCY, REPOSITORY, SERVICE
 from fapcheck.config import Config
 from fapcheck.engine.context import ASYNC_SESSION_CLASSES, FileContext
-from fapcheck.engine.facts import Definition, ModuleFacts, facts_of_tree
+from fapcheck.engine.facts import facts_of_tree
+from fapcheck.engine.symbols import Definition, ModuleFacts
 from fapcheck.layers import compile_pattern, relative_posix
 from fapcheck.rules.base import Report, Rule
 

@@ -1,0 +1,81 @@
+"""What names and modules are, as plain data: what the project index and the result cache hold.
+
+Kept free of libcst, so that the cache can read stored facts without importing the parser.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+BindingKind = Literal["import", "instance", "def", "local"]
+
+
+@dataclass(frozen=True, slots=True)
+class Binding:
+    """What a name refers to.
+
+    import: the object with that qualified name (a module, function, class);
+    instance: a value whose type has that qualified name;
+    def: a function or class defined in this file (qualified name in the project);
+    local: anything else (shadows builtins and imports, resolves to nothing).
+    """
+
+    kind: BindingKind
+    qualname: str = ""
+    depends: str | None = None  # provider of an Annotated[..., Depends(provider)] alias or parameter
+    returns: str | None = None  # def: the type it returns, or yields (generators, context managers)
+
+
+LOCAL = Binding("local")
+
+
+DefinitionKind = Literal["class", "function"]
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    name: str
+    type: str | None = None  # qualified name of the annotated type, seen through Annotated/Optional
+    depends: str | None = None  # provider of `Depends(...)` in the default or the annotation ('' if bare)
+    has_default: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    """A top-level class or function of a module."""
+
+    qualname: str
+    kind: DefinitionKind
+    layer: str
+    is_async: bool = False
+    is_generator: bool = False  # a function whose own body yields
+    params: tuple[Param, ...] = ()  # a class: those of its `__init__`, without `self`
+    bases: tuple[str, ...] = ()  # a class: qualified names of its bases and decorators
+    methods: tuple[str, ...] = ()  # a class: names of the functions it defines
+    returns: str | None = None  # a function: the type it returns, or yields (`Iterator[Session]` -> Session)
+
+    @property
+    def uses_depends(self) -> bool:
+        return any(p.depends is not None for p in self.params)
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleFacts:
+    module: str
+    layer: str
+    names: tuple[tuple[str, Binding], ...] = ()  # module-level name -> what it is, as this module sees it
+    definitions: tuple[Definition, ...] = ()
+    imports: tuple[str, ...] = ()  # qualified targets of its imports
+
+    def name(self, name: str) -> Binding | None:
+        for key, binding in self.names:
+            if key == name:
+                return binding
+        return None
+
+    def definition(self, qualname: str) -> Definition | None:
+        for definition in self.definitions:
+            if definition.qualname == qualname:
+                return definition
+        return None

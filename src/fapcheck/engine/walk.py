@@ -1,0 +1,93 @@
+"""A read-only traversal of a libcst tree, in libcst's own order, that builds nothing.
+
+`CSTNode.visit` rebuilds (and validates) every node it passes, even for a
+visitor that changes nothing: that is most of a traversal's cost. This walk
+reads the children straight from the node's fields instead. The order of a
+node type's fields is learnt once, from libcst itself: its
+`_visit_and_replace_children` announces every field, present or not, through
+`on_visit_attribute`, always in the same order for the same type (a field
+that some node types visit only when it is set, such as an f-string
+expression's format spec, comes last and is added after the recorded ones;
+tests/test_walk.py checks the order against libcst's own). Whitespace
+and token nodes (`libcst._nodes.whitespace`, `libcst._nodes.op`) carry no
+meaning for the rules and are not entered.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+import libcst as cst
+from libcst._nodes import op as _op
+from libcst._nodes import whitespace as _whitespace
+
+Callback = Callable[[cst.CSTNode], object]
+
+
+def _classes_of(module: object) -> frozenset[type[cst.CSTNode]]:
+    name = getattr(module, "__name__", "")
+    return frozenset(
+        value
+        for value in vars(module).values()
+        if isinstance(value, type) and issubclass(value, cst.CSTNode) and value.__module__ == name
+    )
+
+
+# Whitespace, comments and operator tokens: never entered.
+SKIPPED: frozenset[type[cst.CSTNode]] = _classes_of(_whitespace) | _classes_of(_op)
+_NOT_NODES = (str, bool, int, float, cst.MaybeSentinel, type(None))
+
+
+class _FieldRecorder(cst.CSTVisitor):
+    """Records the fields libcst visits on one node, without descending."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields: list[str] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return False
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        return None
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        if attribute not in self.fields:
+            self.fields.append(attribute)
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        return None
+
+
+_FIELDS: dict[type[cst.CSTNode], tuple[str, ...]] = {}
+
+
+def fields_of(node: cst.CSTNode) -> tuple[str, ...]:
+    """The child fields of a node's type, in the order libcst visits them."""
+    kind = type(node)
+    fields = _FIELDS.get(kind)
+    if fields is None:
+        recorder = _FieldRecorder()
+        node._visit_and_replace_children(recorder)
+        unrecorded = [f.name for f in dataclasses.fields(kind) if f.name not in recorder.fields]
+        fields = _FIELDS[kind] = (*recorder.fields, *unrecorded)
+    return fields
+
+
+def walk(node: cst.CSTNode, enter: Callback, leave: Callback) -> None:
+    """Call `enter` on each node before its children and `leave` after them, skipping whitespace and tokens."""
+    enter(node)
+    fields = _FIELDS.get(type(node))
+    if fields is None:
+        fields = fields_of(node)
+    for name in fields:
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            if type(value) not in SKIPPED:
+                walk(value, enter, leave)
+        elif not isinstance(value, _NOT_NODES):
+            for child in value:
+                if type(child) not in SKIPPED:
+                    walk(child, enter, leave)
+    leave(node)
