@@ -12,7 +12,7 @@ from fapcheck.engine.context import FileContext
 from fapcheck.engine.facts import module_facts
 from fapcheck.engine.index import ProjectIndex
 
-from conftest import write
+from conftest import REPO, write
 
 PROJECT = {
     "app/__init__.py": "",
@@ -112,3 +112,45 @@ def test_a_route_sees_a_session_from_an_alias_of_another_module(tmp_path: Path) 
 
     cst.parse_module(source).visit(Probe())
     assert seen == [("sqlalchemy.ext.asyncio.AsyncSession", "app.core.db.get_db", True)]
+
+
+def _full_facts(path: Path) -> object:
+    from fapcheck.engine.facts import facts_of_tree
+
+    source = path.read_bytes()
+    return facts_of_tree(cst.parse_module(source), str(path), "m", False, "service", b"yield" in source)
+
+
+SKELETON_TRAPS = {
+    "one_line.py": "def f(): return 1\nclass A:\n    def g(self): yield 1\n",
+    "split_signature.py": "def f(\n    a: int): return a\n\ndef g(\n    b: int,\n) -> int:\n    return b\n",
+    "generators.py": (
+        "def gen():\n    x = 1\n    yield x\n"
+        "async def agen():\n    yield 1\n"
+        "def not_gen():\n    def inner():\n        yield 1\n    return inner\n"
+        "def lam():\n    return lambda: (yield)\n"
+        "def yield_from():\n    yield from range(3)\n"
+    ),
+    "nested_blocks.py": (
+        "import typing\nif typing.TYPE_CHECKING:\n    def f() -> int:\n        return 1\n"
+        "try:\n    from x import y\nexcept ImportError:\n    def y():\n        pass\n"
+        "class Service:\n    def __init__(self, session: 'Session') -> None:\n        self.session = session\n"
+        "        # trailing comment inside the body\n\n    def m(self):\n\tpass\n"
+    ),
+    "crlf.py": "def f():\r\n    x = 1\r\n    yield x\r\nclass B:\r\n    pass\r\n",
+}
+
+
+def test_facts_from_a_skeleton_equal_facts_from_the_whole_module(tmp_path: Path) -> None:
+    for name, text in SKELETON_TRAPS.items():
+        (tmp_path / name).write_bytes(text.encode())
+    files = [*tmp_path.glob("*.py"), *(REPO / "fixtures").rglob("*.py"), *(REPO / "src").rglob("*.py")]
+    compared = 0
+    for path in files:
+        try:
+            expected = _full_facts(path)
+        except Exception:
+            continue  # the bad-input fixtures: neither way has facts
+        assert module_facts(path, path.read_bytes(), "m", False, "service") == expected, path
+        compared += 1
+    assert compared > 100
