@@ -341,3 +341,19 @@ def test_facts_of_other_modules_come_from_the_cache(project: Path, facts_parses:
     result = runner.invoke(app, ["--output-format", "concise", route])
     assert "FAP202" not in result.output
     assert facts_parses == ["deps.py"]
+
+
+def test_corrupt_stored_facts_are_read_from_the_module_again(project: Path, facts_parses: list[str]) -> None:
+    write(project, DEPS_AND_ROUTE)
+    first = runner.invoke(app, ["--output-format", "concise"])
+    (pack,) = (project / CACHE_DIR_NAME).rglob("*.pickle")
+    entries = pickle.loads(pack.read_bytes())
+    deps = str(project / "app/api/deps.py")
+    entries[deps] = (*entries[deps][:7], b"not a pickle")
+    pack.write_bytes(pickle.dumps(entries))
+    route = "app/api/routes/items.py"
+    stdin = runner.invoke(
+        app, ["--output-format", "concise", "--stdin-filename", route, "-"], input=(project / route).read_bytes()
+    )
+    assert stdin.output == first.output
+    assert facts_parses == ["deps.py"]

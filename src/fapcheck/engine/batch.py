@@ -31,7 +31,9 @@ _CHUNK_MAX = 64
 _GC_THRESHOLD = 100_000
 
 # (path, display, result, digest, stat, directory stamps, contents depended on, the module's own facts)
-Outcome = tuple[Path, str, FileResult, bytes | None, tuple[int, int] | None, Stamps, Contents, "ModuleFacts | None"]
+Outcome = tuple[
+    Path, str, FileResult, bytes | None, tuple[int, int] | None, Stamps, Contents, "ModuleFacts | bytes | None"
+]
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ import hashlib
 import io
 import os
 import pickle
+import shutil
 import sys
 import tempfile
 import time
@@ -44,12 +45,13 @@ _RACY_NS = 2_000_000_000
 
 
 # (display path, digest, trusted (mtime_ns, size) or None, result, directory stamps, pickled answers,
-# other files whose content the result depends on, the module's own facts for other files' checks).
+# other files whose content the result depends on, the module's own facts for other files' checks, pickled:
+# a run that needs none of them, such as a warm run, never pays for unpickling them).
 # A plain tuple: a pack of thousands loads several times faster than with a class per entry. The
 # (directory, mtime) pairs are shared objects, stored once per pack; the answers behind them are only
 # unpickled when a directory changed.
 Entry = tuple[
-    str, bytes, "tuple[int, int] | None", FileResult, "tuple[tuple[str, int | None], ...]", bytes, Contents, Any
+    str, bytes, "tuple[int, int] | None", FileResult, "tuple[tuple[str, int | None], ...]", bytes, Contents, bytes
 ]
 _ENTRY_SIZE = 8
 
@@ -169,19 +171,21 @@ class ResultCache:
         result: FileResult,
         probes: Stamps,
         contents: Contents = (),
-        facts: ModuleFacts | None = None,
+        facts: ModuleFacts | bytes | None = None,
         trusted: bool = False,
     ) -> None:
         dirs = tuple(self._pairs.setdefault((d, stamp), (d, stamp)) for d, stamp, _ in probes)
         answers = pickle.dumps(probes, protocol=pickle.HIGHEST_PROTOCOL)
         stat = stat if trusted else trusted_stat(stat, self.started_ns)
-        self.changed[str(path)] = (display, digest, stat, result, dirs, answers, contents, facts)
+        if isinstance(facts, ModuleFacts):
+            facts = pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
+        self.changed[str(path)] = (display, digest, stat, result, dirs, answers, contents, facts or b"")
 
     def known_facts(self) -> KnownFacts:
         """The facts stored with each file's result, for the checks of the files that import it."""
         known: KnownFacts = {}
         for path, entry in {**self.entries, **self.changed}.items():
-            if type(entry) is tuple and len(entry) == _ENTRY_SIZE and isinstance(entry[7], ModuleFacts):
+            if type(entry) is tuple and len(entry) == _ENTRY_SIZE and isinstance(entry[7], bytes) and entry[7]:
                 known[path] = (entry[1], entry[7])
         return known
 
@@ -198,9 +202,19 @@ class ResultCache:
             entries = {k: v for k, v in entries.items() if k in self.changed or os.path.exists(k)}
             _write_atomic(self.pack, pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL))
             _prune(self.pack.parent)
+            _drop_other_formats(self.directory)
         except OSError as error:
             return f"cannot write the cache in {self.directory}: {error.strerror or error}; continuing without it"
         return None
+
+
+def load_facts(blob: bytes) -> ModuleFacts | None:
+    """Stored facts, or None when the blob is corrupt or foreign."""
+    try:
+        loaded = _SafeUnpickler(io.BytesIO(blob)).load()
+    except Exception:
+        return None
+    return loaded if isinstance(loaded, ModuleFacts) else None
 
 
 def _loads(answers: bytes) -> Stamps | None:
@@ -217,6 +231,13 @@ def _prune(directory: Path) -> None:
     for stale in packs[_PACKS_KEPT:]:
         with contextlib.suppress(OSError):
             stale.unlink()
+
+
+def _drop_other_formats(directory: Path) -> None:
+    """Packs of other cache formats are never read again."""
+    for old in directory.glob("v*"):
+        if old.name != f"v{_FORMAT}" and old.name[1:].isdigit() and old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

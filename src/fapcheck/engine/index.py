@@ -46,8 +46,9 @@ Stamps = tuple[tuple[str, "int | None", tuple[tuple[str, bool], ...]], ...]
 # Files whose content a result depends on (facts of other modules):
 # (path, (mtime_ns, size) or None when too recent to vouch, digest of the content or b"" when unreadable).
 Contents = tuple[tuple[str, "tuple[int, int] | None", bytes], ...]
-# Facts computed earlier, by file: (digest of the content they were computed from, facts).
-KnownFacts = dict[str, tuple[bytes, "ModuleFacts"]]
+# Facts computed earlier, by file: (digest of the content they were computed from, facts or facts
+# pickled in the result cache, unpickled on first use).
+KnownFacts = dict[str, tuple[bytes, "ModuleFacts | bytes"]]
 
 
 class ProjectIndex:
@@ -277,9 +278,19 @@ class ProjectIndex:
         if not readable:
             return ModuleFacts(module, layer)
         known = self.known_facts.get(key)
-        fits = known is not None and known[1].module == module and known[1].layer == layer
-        if known is not None and fits and known[0] and self._digest(key) == known[0]:
-            return known[1]
+        if known is not None and known[0] and self._digest(key) == known[0]:
+            stored = known[1]
+            if isinstance(stored, bytes):
+                from fapcheck.engine.cache import load_facts
+
+                loaded = load_facts(stored)
+                if loaded is None:
+                    del self.known_facts[key]
+                else:
+                    self.known_facts[key] = (known[0], loaded)
+                    stored = loaded
+            if not isinstance(stored, bytes) and stored.module == module and stored.layer == layer:
+                return stored
         try:
             source = location.path.read_bytes()
         except OSError:

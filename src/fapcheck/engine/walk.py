@@ -36,7 +36,6 @@ def _classes_of(module: object) -> frozenset[type[cst.CSTNode]]:
 
 # Whitespace, comments and operator tokens: never entered.
 SKIPPED: frozenset[type[cst.CSTNode]] = _classes_of(_whitespace) | _classes_of(_op)
-_NOT_NODES = (str, bool, int, float, cst.MaybeSentinel, type(None))
 
 
 class _FieldRecorder(cst.CSTVisitor):
@@ -75,19 +74,44 @@ def fields_of(node: cst.CSTNode) -> tuple[str, ...]:
     return fields
 
 
+_NODE, _SEQUENCE, _OTHER = 1, 2, 0
+# What a field value's type holds: a node to walk, a sequence of them, or nothing (str, None, a
+# sentinel, whitespace, a token). Decided once per type: isinstance against libcst's abstract
+# classes costs more than the rest of the walk.
+_KINDS: dict[type, int] = {}
+
+
+def _kind(value: object) -> int:
+    kind = type(value)
+    if isinstance(value, cst.CSTNode):
+        found = _OTHER if kind in SKIPPED else _NODE
+    elif isinstance(value, (tuple, list)):
+        found = _SEQUENCE
+    else:
+        found = _OTHER
+    _KINDS[kind] = found
+    return found
+
+
 def walk(node: cst.CSTNode, enter: Callback, leave: Callback) -> None:
     """Call `enter` on each node before its children and `leave` after them, skipping whitespace and tokens."""
     enter(node)
     fields = _FIELDS.get(type(node))
     if fields is None:
         fields = fields_of(node)
+    kinds = _KINDS
     for name in fields:
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
-            if type(value) not in SKIPPED:
-                walk(value, enter, leave)
-        elif not isinstance(value, _NOT_NODES):
+        kind = kinds.get(type(value))
+        if kind is None:
+            kind = _kind(value)
+        if kind == _NODE:
+            walk(value, enter, leave)
+        elif kind == _SEQUENCE:
             for child in value:
-                if type(child) not in SKIPPED:
+                child_kind = kinds.get(type(child))
+                if child_kind is None:
+                    child_kind = _kind(child)
+                if child_kind == _NODE:
                     walk(child, enter, leave)
     leave(node)
