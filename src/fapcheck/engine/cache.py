@@ -210,19 +210,20 @@ class ResultCache:
 
 def load_facts(blob: bytes) -> ModuleFacts | None:
     """Stored facts, or None when the blob is corrupt or foreign."""
-    try:
-        loaded = _SafeUnpickler(io.BytesIO(blob)).load()
-    except Exception:
-        return None
+    loaded = _unpickle(blob)
     return loaded if isinstance(loaded, ModuleFacts) else None
 
 
 def _loads(answers: bytes) -> Stamps | None:
-    try:
-        loaded = _SafeUnpickler(io.BytesIO(answers)).load()
-    except Exception:
-        return None
+    loaded = _unpickle(answers)
     return loaded if isinstance(loaded, tuple) else None
+
+
+def _unpickle(blob: bytes) -> object:
+    try:
+        return _SafeUnpickler(io.BytesIO(blob)).load()
+    except Exception:  # corrupt or foreign: the caller treats it as absent
+        return None
 
 
 def _prune(directory: Path) -> None:
