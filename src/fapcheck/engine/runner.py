@@ -7,10 +7,10 @@ imports this module, and with it libcst, only when some file must be parsed.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
@@ -130,7 +130,7 @@ def _findings(
     lines = text.splitlines()
     findings: list[Finding] = []
     if reports:
-        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        positions = positions_of(module)
         for report in reports:
             where: CodeRange = positions[report.node]
             line = where.start.line
@@ -153,6 +153,13 @@ def _findings(
     if "FAP002" in codes:
         findings.extend(_unused_noqa(display, layer, suppressions, codes, lines))
     return tuple(sorted(findings))
+
+
+def positions_of(module: cst.Module) -> Mapping[cst.CSTNode, CodeRange]:
+    """Every node's position. `MetadataWrapper.resolve` would also walk (and rebuild) the whole tree once
+    more for batchable providers, of which there are none here: asking the provider itself skips that."""
+    positions = PositionProvider()._gen(MetadataWrapper(module, unsafe_skip_copy=True))
+    return cast("Mapping[cst.CSTNode, CodeRange]", positions)  # PositionProvider computes no lazy values
 
 
 def internal_error(display: str, layer: str, error: Exception) -> FileResult:
@@ -207,8 +214,7 @@ def definition_lines(path: Path, module_name: str) -> dict[str, int]:
         module = cst.parse_module(source.decode(encoding), cst.PartialParserConfig(encoding=encoding))
     except Exception:
         return {}
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    positions = wrapper.resolve(PositionProvider)
+    positions = positions_of(module)
     lines: dict[str, int] = {}
 
     class _Lines(cst.CSTVisitor):
