@@ -13,9 +13,9 @@ gone: a name is bound from the statement that binds it onwards.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, ItemsView, Sequence, ValuesView
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Literal, cast
 
 import libcst as cst
 
@@ -70,6 +70,53 @@ class Resolved:
     instance: bool  # True: a value of type `qualname`; False: the object `qualname` itself
 
 
+class _PendingImport:
+    """A name imported from a module: what it is there is asked of the project index on first use only,
+    so the modules a file imports but never looks into are not read."""
+
+    __slots__ = ("project", "qualname")
+
+    def __init__(self, project: ProjectIndex, qualname: str) -> None:
+        self.project = project
+        self.qualname = qualname
+
+    def resolve(self) -> Binding:
+        return self.project.binding_for(self.qualname) or Binding("import", self.qualname)
+
+
+class Bindings(dict[str, Binding]):
+    """A scope's names; pending imports are resolved when read."""
+
+    def pending(self, name: str, value: _PendingImport) -> None:
+        dict.__setitem__(self, name, cast(Binding, value))
+
+    def get(self, name: str, default: Binding | None = None) -> Binding | None:  # type: ignore[override]
+        value: object = super().get(name)
+        if value is None:
+            return default
+        if isinstance(value, _PendingImport):
+            resolved = value.resolve()
+            dict.__setitem__(self, name, resolved)
+            return resolved
+        return cast(Binding, value)
+
+    def __getitem__(self, name: str) -> Binding:
+        value = self.get(name)
+        if value is None:
+            raise KeyError(name)
+        return value
+
+    def items(self) -> ItemsView[str, Binding]:  # type: ignore[override]
+        for name in list(dict.keys(self)):
+            self.get(name)
+        return dict.items(self)
+
+    def values(self) -> ValuesView[Binding]:  # type: ignore[override]
+        for name in list(dict.keys(self)):
+            self.get(name)
+        return dict.values(self)
+
+
 @dataclass(slots=True)
 class Frame:
     kind: FrameKind
@@ -78,7 +125,7 @@ class Frame:
     node: cst.CSTNode | None
     is_async: bool = False
     is_route: bool = False
-    bindings: dict[str, Binding] = field(default_factory=dict)
+    bindings: Bindings = field(default_factory=Bindings)
     attributes: dict[str, Binding] = field(default_factory=dict)  # self.<attr> types, on class frames
 
 
@@ -488,8 +535,10 @@ class FileContext:
                 else name
             )
             qualname = f"{module}.{name}" if module else name
-            known = self.project.binding_for(qualname) if self.project is not None else None
-            self.bind(local, known or Binding("import", qualname))
+            if self.project is not None:
+                self.frames[-1].bindings.pending(local, _PendingImport(self.project, qualname))
+            else:
+                self.bind(local, Binding("import", qualname))
             self.imports.append(ImportedName(module, name, alias, self.in_type_checking))
 
     def _bind_assign(self, node: cst.Assign) -> None:
