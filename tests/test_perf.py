@@ -357,3 +357,18 @@ def test_corrupt_stored_facts_are_read_from_the_module_again(project: Path, fact
     )
     assert stdin.output == first.output
     assert facts_parses == ["deps.py"]
+
+
+def test_worker_processes_share_module_facts_by_content(tmp_path: Path) -> None:
+    from fapcheck.engine.exchange import FactsExchange
+    from fapcheck.engine.symbols import ModuleFacts
+
+    exchange = FactsExchange(tmp_path)
+    facts = ModuleFacts("app.models", "model", imports=("sqlalchemy.orm",))
+    exchange.put("/p/app/models.py", b"digest-1", facts)
+    assert exchange.get("/p/app/models.py", "app.models", "model", b"digest-1") == facts
+    assert exchange.get("/p/app/models.py", "app.models", "model", b"digest-2") is None  # the file changed
+    assert exchange.get("/p/app/models.py", "models", "model", b"digest-1") is None  # reached by another name
+    for entry in tmp_path.glob("*.pickle"):
+        entry.write_bytes(b"not a pickle")
+    assert exchange.get("/p/app/models.py", "app.models", "model", b"digest-1") is None

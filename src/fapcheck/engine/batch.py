@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import gc
 import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -150,9 +152,14 @@ def _check_all(todo: list[tuple[Path, str]], config: Config, jobs: int, known: K
         _warm(config)  # children inherit the imported parser and rules instead of each importing them
     size = max(1, min(_CHUNK_MAX, len(todo) // (jobs * 8)))
     chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
-    with context.Pool(min(jobs, len(chunks)), initializer=_init_worker, initargs=(config, known)) as pool:
-        for outcomes in pool.imap_unordered(_check_chunk, chunks):
-            yield from outcomes
+    exchange = tempfile.mkdtemp(prefix="fapcheck-facts-")
+    try:
+        initargs = (config, known, exchange)
+        with context.Pool(min(jobs, len(chunks)), initializer=_init_worker, initargs=initargs) as pool:
+            for outcomes in pool.imap_unordered(_check_chunk, chunks):
+                yield from outcomes
+    finally:
+        shutil.rmtree(exchange, ignore_errors=True)
 
 
 def _warm(config: Config) -> None:
@@ -180,9 +187,12 @@ def _rare_collections() -> Iterator[None]:
 _WORKER: Checker | None = None
 
 
-def _init_worker(config: Config, known: KnownFacts) -> None:
+def _init_worker(config: Config, known: KnownFacts, exchange: str) -> None:
     global _WORKER
+    from fapcheck.engine.exchange import FactsExchange
+
     _WORKER = _checker(config, known)
+    _WORKER.index.exchange = FactsExchange(Path(exchange))
     gc.set_threshold(_GC_THRESHOLD, *gc.get_threshold()[1:])  # a worker process is ours alone
 
 

@@ -197,10 +197,10 @@ class ResultCache:
             self.pack.parent.mkdir(parents=True, exist_ok=True)
             gitignore = self.directory / ".gitignore"
             if not gitignore.exists():
-                _write_atomic(gitignore, b"# Created by fapcheck automatically.\n*\n")
+                write_atomic(gitignore, b"# Created by fapcheck automatically.\n*\n")
             entries = {**self.entries, **self._load(), **self.changed}  # keep what a concurrent run added
             entries = {k: v for k, v in entries.items() if k in self.changed or os.path.exists(k)}
-            _write_atomic(self.pack, pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL))
+            write_atomic(self.pack, pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL))
             _prune(self.pack.parent)
             _drop_other_formats(self.directory)
         except OSError as error:
@@ -241,7 +241,7 @@ def _drop_other_formats(directory: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes) -> None:
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
     try:
         with os.fdopen(handle, "wb") as stream:

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from fapcheck.layers import LayerDecision, LayerMap
 
 if TYPE_CHECKING:
+    from fapcheck.engine.exchange import FactsExchange
     from fapcheck.engine.symbols import Binding, Definition, ModuleFacts, Param
 
 _MAX_HOPS = 12  # re-export chains longer than this are not followed
@@ -77,6 +78,7 @@ class ProjectIndex:
         # Facts computed earlier (the result cache, this run's own checks), by file, with the
         # digest of the content they were computed from: used while the file still has that content.
         self.known_facts: KnownFacts = {}
+        self.exchange: FactsExchange | None = None  # shared with the other processes of the run
 
     # ---------------------------------------------------------- file system
 
@@ -291,16 +293,26 @@ class ProjectIndex:
                     stored = loaded
             if not isinstance(stored, bytes) and stored.module == module and stored.layer == layer:
                 return stored
+        exchange = self.exchange
+        if exchange is not None:
+            shared = exchange.get(key, module, layer, self._digest(key))
+            if shared is not None:
+                return shared
         try:
             source = location.path.read_bytes()
         except OSError:
             source = b""
-        return module_facts(location.path, source, module, location.path.stem == "__init__", layer)
+        found = module_facts(location.path, source, module, location.path.stem == "__init__", layer)
+        if exchange is not None and source:
+            exchange.put(key, hashlib.blake2b(source, digest_size=16).digest(), found)
+        return found
 
     def learn(self, path: str, digest: bytes, facts: ModuleFacts) -> None:
         """Facts of a file this process has just checked, computed from the same parse."""
         self.known_facts[path] = (digest, facts)
         self._digests.setdefault(path, digest)
+        if self.exchange is not None:
+            self.exchange.put(path, digest, facts)
 
     def binding_for(self, qualname: str) -> Binding | None:
         """What a module-level name of a project module is, followed through re-exports.
