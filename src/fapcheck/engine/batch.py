@@ -137,7 +137,19 @@ def _check_file(checker: Checker, path: Path, display: str) -> Outcome:
     return path, display, result, digest, stat, probes, contents, facts
 
 
+# Lower layers are checked first: the routes checked after them then find the facts of the services
+# they call already collected. Output is sorted by path, whatever the order of checking.
+_CHECK_ORDER = {layer: rank for rank, layer in enumerate(("model", "schema", "repository", "service", "dependency"))}
+
+
+def _check_order(todo: list[tuple[Path, str]], config: Config) -> list[tuple[Path, str]]:
+    layer_map = config.layer_map()
+    last = len(_CHECK_ORDER)
+    return sorted(todo, key=lambda item: (_CHECK_ORDER.get(layer_map.layer_for(item[0]).layer, last), item[1]))
+
+
 def _check_all(todo: list[tuple[Path, str]], config: Config, jobs: int, known: KnownFacts) -> Iterator[Outcome]:
+    todo = _check_order(todo, config)
     if jobs <= 1 or len(todo) < MIN_POOL_FILES:
         checker = _checker(config, known)
         with _rare_collections():

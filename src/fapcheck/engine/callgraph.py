@@ -73,6 +73,8 @@ class CallGraph:
             module = ".".join(parts[:split])
             if self.index.locate(module) is None:
                 continue
+            if _names_no_function(self.index, module, parts[split:]):
+                return None  # a class called, or a method it does not define: no parse needed to know
             found = self.module_facts(module).get(qualname)
             if found is not None:
                 return found
@@ -134,6 +136,16 @@ class CallGraph:
         line = self._lines[key].get(step.qualname, 0)
         where = _display(step.path)
         return f"{short} ({where}:{line})" if line else f"{short} ({where})"
+
+
+def _names_no_function(index: ProjectIndex, module: str, rest: list[str]) -> bool:
+    """Whether the module's top-level facts show `rest` to be a class of it (not followed: its `__init__`
+    is not looked into) or a method its class does not define (inherited ones are not followed)."""
+    facts = index.facts(module)
+    found = facts.definition(f"{module}.{rest[0]}") if facts is not None else None
+    if found is None or found.kind != "class":
+        return False
+    return len(rest) == 1 or (len(rest) == 2 and rest[1] not in found.methods)
 
 
 def _display(path: str) -> str:

@@ -91,11 +91,12 @@ class BlockingCallBehindProjectFunction(FunctionFactsCollector):
             self._sites.append((node, callee, self.ctx.function_name))
 
     def leave_Module(self, original_node: cst.Module) -> None:
-        if not self._sites or self.ctx.project is None:
+        if self.ctx.project is None:
             return
         graph = _GRAPHS.get(self.ctx.project)
         if graph is None:
             graph = _GRAPHS[self.ctx.project] = CallGraph(self.ctx.project, self.config)
+        # Seeded even without call sites here: files checked later that call into this module need no parse.
         graph.seed(self.ctx.module_name, self.ctx.path, self.facts())
         for node, callee, function in self._sites:
             chain = graph.chain(callee)
