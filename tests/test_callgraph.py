@@ -54,3 +54,26 @@ def test_a_chain_ends_when_the_helper_is_fixed(tmp_path: Path, monkeypatch: pyte
         "import asyncio\n\nasync def wait() -> None:\n    await asyncio.sleep(1)\n"
     )
     assert concise() == []
+
+
+def test_a_class_call_or_a_missing_method_reads_no_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fapcheck.engine import runner as engine_runner
+
+    files = {
+        "app/schemas/user.py": "class UserOut:\n    def __init__(self, name: str) -> None:\n        open(name)\n",
+        "app/api/routes/x.py": (
+            "from app.schemas.user import UserOut\n\n"
+            "async def h() -> None:\n    UserOut('a')\n    UserOut.model_validate({})\n"
+        ),
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    monkeypatch.chdir(tmp_path)
+    read: list[Path] = []
+    original = engine_runner.collect_function_facts
+    monkeypatch.setattr(
+        engine_runner, "collect_function_facts", lambda path, *a: read.append(path) or original(path, *a)
+    )
+    assert concise("--no-cache") == []
+    assert read == []
