@@ -143,3 +143,20 @@ def test_a_field_visited_only_when_set_keeps_its_place(monkeypatch: pytest.Monke
     monkeypatch.setattr(walk_module, "_FIELDS", {})  # learn the order from an f-string without a format spec
     module = cst.parse_module('a = f"{x}"\nb = f"{y:>{width}}"\n')
     assert _walk_order(module) == _libcst_order(module)
+
+
+def test_a_tree_deeper_than_the_recursion_limit_is_walked() -> None:
+    pieces = " ".join(f'"{i}"' for i in range(3000))  # one ConcatenatedString node per piece
+    module = cst.parse_module(f"x = ({pieces})\n")
+    assert _walk_order(module) == _libcst_order_deep(module)
+
+
+def _libcst_order_deep(module: cst.Module) -> list[tuple[str, int]]:
+    import sys
+
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(50_000)  # libcst's own visit recurses several frames per level
+    try:
+        return _libcst_order(module)
+    finally:
+        sys.setrecursionlimit(limit)

@@ -93,25 +93,59 @@ def _kind(value: object) -> int:
     return found
 
 
+# Beyond this depth the walk goes on with an explicit stack: long implicit string concatenations
+# nest one node per piece (thousands in generated code), more than Python's recursion limit.
+_RECURSION_DEPTH = 200
+
+
 def walk(node: cst.CSTNode, enter: Callback, leave: Callback) -> None:
     """Call `enter` on each node before its children and `leave` after them, skipping whitespace and tokens."""
+    _walk(node, enter, leave, 0)
+
+
+def _walk(node: cst.CSTNode, enter: Callback, leave: Callback, depth: int) -> None:
+    if depth > _RECURSION_DEPTH:
+        _walk_iteratively(node, enter, leave)
+        return
     enter(node)
+    for child in _children(node):
+        _walk(child, enter, leave, depth + 1)
+    leave(node)
+
+
+def _walk_iteratively(root: cst.CSTNode, enter: Callback, leave: Callback) -> None:
+    enter(root)
+    stack = [(root, iter(_children(root)))]
+    while stack:
+        node, children = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            leave(node)
+        else:
+            enter(child)
+            stack.append((child, iter(_children(child))))
+
+
+def _children(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """The node's children to walk, in libcst's order."""
     fields = _FIELDS.get(type(node))
     if fields is None:
         fields = fields_of(node)
     kinds = _KINDS
+    children: list[cst.CSTNode] = []
     for name in fields:
         value = getattr(node, name)
         kind = kinds.get(type(value))
         if kind is None:
             kind = _kind(value)
         if kind == _NODE:
-            walk(value, enter, leave)
+            children.append(value)
         elif kind == _SEQUENCE:
             for child in value:
                 child_kind = kinds.get(type(child))
                 if child_kind is None:
                     child_kind = _kind(child)
                 if child_kind == _NODE:
-                    walk(child, enter, leave)
-    leave(node)
+                    children.append(child)
+    return children
