@@ -372,3 +372,27 @@ def test_worker_processes_share_module_facts_by_content(tmp_path: Path) -> None:
     for entry in tmp_path.glob("*.pickle"):
         entry.write_bytes(b"not a pickle")
     assert exchange.get("/p/app/models.py", "app.models", "model", b"digest-1") is None
+
+
+def test_facts_kept_between_checks_are_used_while_the_module_is_unchanged(
+    project: Path, facts_parses: list[str]
+) -> None:
+    """The language server keeps one dict of facts for all its checks."""
+    from fapcheck.engine.index import KnownFacts
+    from fapcheck.engine.runner import Checker
+
+    write(project, DEPS_AND_ROUTE)
+    route = project / "app/api/routes/items.py"
+    kept: KnownFacts = {}
+
+    def check() -> list[str]:
+        checker = Checker(Config(root=project))
+        checker.index.known_facts = kept
+        return [f.code for f in checker.check_source(route.read_bytes(), route, "items.py").findings]
+
+    assert check() == ["FAP202"]
+    assert check() == ["FAP202"]
+    assert facts_parses == ["deps.py"]
+    write(project, {"app/api/deps.py": DEPS_AND_ROUTE["app/api/deps.py"].replace("Session, Depends", "int, Depends")})
+    assert check() == []
+    assert facts_parses == ["deps.py", "deps.py"]

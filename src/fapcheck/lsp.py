@@ -17,6 +17,7 @@ from pygls.lsp.server import LanguageServer
 
 from fapcheck import __version__
 from fapcheck.config import Config, ConfigError, find_pyproject, load_config
+from fapcheck.engine.index import KnownFacts
 from fapcheck.engine.runner import Checker
 from fapcheck.findings import Finding
 from fapcheck.report import rule_url
@@ -33,6 +34,9 @@ class FapcheckServer(LanguageServer):
         self.pending: dict[str, asyncio.Task[None]] = {}
         self.workspace_root: Path | None = None
         self.last_error: str | None = None
+        # Facts of the modules the open documents import, kept between checks: a keystroke re-reads
+        # only the modules that changed on disk.
+        self.known_facts: KnownFacts = {}
 
     # ---------------------------------------------------------- checking
 
@@ -51,7 +55,9 @@ class FapcheckServer(LanguageServer):
         path = Path(document.path) if document.path else Path(os.getcwd()) / "untitled.py"
         try:
             config = self.config_for(path)
-            result = Checker(config).check_source(document.source.encode("utf-8"), path, str(path))
+            checker = Checker(config)
+            checker.index.known_facts = self.known_facts  # checked against each file's digest when used
+            result = checker.check_source(document.source.encode("utf-8"), path, str(path))
         except ConfigError as error:
             message = "fapcheck: " + "; ".join(error.problems)
             if message != self.last_error:  # once, not at every keystroke

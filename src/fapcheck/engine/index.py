@@ -303,8 +303,11 @@ class ProjectIndex:
         except OSError:
             source = b""
         found = module_facts(location.path, source, module, location.path.stem == "__init__", layer)
-        if exchange is not None and source:
-            exchange.put(key, hashlib.blake2b(source, digest_size=16).digest(), found)
+        if source:
+            digest = hashlib.blake2b(source, digest_size=16).digest()
+            self.known_facts[key] = (digest, found)  # for whoever shares this dict: the language server
+            if exchange is not None:
+                exchange.put(key, digest, found)
         return found
 
     def learn(self, path: str, digest: bytes, facts: ModuleFacts) -> None:
