@@ -369,9 +369,16 @@ def test_worker_processes_share_module_facts_by_content(tmp_path: Path) -> None:
     assert exchange.get("/p/app/models.py", "app.models", "model", b"digest-1") == facts
     assert exchange.get("/p/app/models.py", "app.models", "model", b"digest-2") is None  # the file changed
     assert exchange.get("/p/app/models.py", "models", "model", b"digest-1") is None  # reached by another name
+    from fapcheck.rules._function_facts import FunctionFacts
+
+    functions = {"app.models.load": FunctionFacts("app.models.load", False, "/p/app/models.py", "open()")}
+    exchange.put_functions("/p/app/models.py", "app.models", b"digest-1", functions)
+    assert exchange.get_functions("/p/app/models.py", "app.models", b"digest-1") == functions
+    assert exchange.get_functions("/p/app/models.py", "app.models", b"digest-2") is None
     for entry in tmp_path.glob("*.pickle"):
         entry.write_bytes(b"not a pickle")
     assert exchange.get("/p/app/models.py", "app.models", "model", b"digest-1") is None
+    assert exchange.get_functions("/p/app/models.py", "app.models", b"digest-1") is None
 
 
 def test_facts_kept_between_checks_are_used_while_the_module_is_unchanged(

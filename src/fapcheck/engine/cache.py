@@ -210,16 +210,17 @@ class ResultCache:
 
 def load_facts(blob: bytes) -> ModuleFacts | None:
     """Stored facts, or None when the blob is corrupt or foreign."""
-    loaded = _unpickle(blob)
+    loaded = unpickle(blob)
     return loaded if isinstance(loaded, ModuleFacts) else None
 
 
 def _loads(answers: bytes) -> Stamps | None:
-    loaded = _unpickle(answers)
+    loaded = unpickle(answers)
     return loaded if isinstance(loaded, tuple) else None
 
 
-def _unpickle(blob: bytes) -> object:
+def unpickle(blob: bytes) -> object:
+    """What a blob holds, read with the unpickler that only builds fapcheck's own data classes; None if corrupt."""
     try:
         return _SafeUnpickler(io.BytesIO(blob)).load()
     except Exception:  # corrupt or foreign: the caller treats it as absent

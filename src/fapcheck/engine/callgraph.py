@@ -63,7 +63,13 @@ class CallGraph:
             from fapcheck.engine.runner import collect_function_facts
 
             self.index.content_stamp(str(location.path))  # before reading: what the cache compares
-            self._modules[key] = collect_function_facts(location.path, self.index, self.config)
+            exchange, digest = self.index.exchange, self.index.digest(str(location.path))
+            shared = exchange.get_functions(key, module, digest) if exchange is not None and digest else None
+            if shared is None:
+                shared = collect_function_facts(location.path, self.index, self.config)
+                if exchange is not None and digest:
+                    exchange.put_functions(key, module, digest, shared)
+            self._modules[key] = shared
         return self._modules[key]
 
     def function(self, qualname: str) -> FunctionFacts | None:

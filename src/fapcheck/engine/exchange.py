@@ -1,6 +1,7 @@
 """Module facts shared by the worker processes of one run.
 
-Each worker reads the facts of the project modules its files import. Without
+Each worker reads the facts of the project modules its files import (and,
+for FAP406, the function facts of the modules their calls lead to). Without
 sharing, every worker would parse the same models and schemas again; with
 it, the first worker to parse a module leaves its facts in a private
 temporary directory for the others. Entries are keyed by file, module name,
@@ -14,31 +15,54 @@ import contextlib
 import hashlib
 import pickle
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fapcheck.engine.symbols import ModuleFacts
+
+if TYPE_CHECKING:
+    from fapcheck.rules._function_facts import FunctionFacts
 
 
 class FactsExchange:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
 
-    def _entry(self, path: str, module: str, layer: str, digest: bytes) -> Path:
-        key = hashlib.blake2b(f"{path}\0{module}\0{layer}".encode("utf-8", "surrogateescape") + digest, digest_size=16)
-        return self.directory / f"{key.hexdigest()}.pickle"
+    def _entry(self, kind: str, path: str, module: str, layer: str, digest: bytes) -> Path:
+        text = f"{kind}\0{path}\0{module}\0{layer}".encode("utf-8", "surrogateescape")
+        return self.directory / f"{hashlib.blake2b(text + digest, digest_size=16).hexdigest()}.pickle"
 
-    def get(self, path: str, module: str, layer: str, digest: bytes) -> ModuleFacts | None:
-        from fapcheck.engine.cache import load_facts
+    def _read(self, entry: Path) -> object:
+        from fapcheck.engine.cache import unpickle
 
         try:
-            blob = self._entry(path, module, layer, digest).read_bytes()
+            blob = entry.read_bytes()
         except OSError:
             return None
-        return load_facts(blob)
+        return unpickle(blob)
 
-    def put(self, path: str, digest: bytes, facts: ModuleFacts) -> None:
+    def _write(self, entry: Path, value: object) -> None:
         from fapcheck.engine.cache import write_atomic
 
-        entry = self._entry(path, facts.module, facts.layer, digest)
         if not entry.exists():
             with contextlib.suppress(OSError):
-                write_atomic(entry, pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL))
+                write_atomic(entry, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def get(self, path: str, module: str, layer: str, digest: bytes) -> ModuleFacts | None:
+        """A module's top-level facts."""
+        found = self._read(self._entry("module", path, module, layer, digest))
+        return found if isinstance(found, ModuleFacts) else None
+
+    def put(self, path: str, digest: bytes, facts: ModuleFacts) -> None:
+        self._write(self._entry("module", path, facts.module, facts.layer, digest), facts)
+
+    def get_functions(self, path: str, module: str, digest: bytes) -> dict[str, FunctionFacts] | None:
+        """The function facts FAP406 follows calls through."""
+        from fapcheck.rules._function_facts import FunctionFacts
+
+        found = self._read(self._entry("functions", path, module, "", digest))
+        if isinstance(found, dict) and all(isinstance(value, FunctionFacts) for value in found.values()):
+            return found
+        return None
+
+    def put_functions(self, path: str, module: str, digest: bytes, facts: dict[str, FunctionFacts]) -> None:
+        self._write(self._entry("functions", path, module, "", digest), facts)

@@ -127,9 +127,9 @@ class ProjectIndex:
     def depend_on_content(self, path: str) -> None:
         """The result of the file being checked depends on what another file says."""
         if self._contents is not None:
-            self._contents[path] = (self.content_stamp(path), self._digest(path))
+            self._contents[path] = (self.content_stamp(path), self.digest(path))
 
-    def _digest(self, path: str) -> bytes:
+    def digest(self, path: str) -> bytes:
         """A file's content digest, read once per run: it vouches when the stamp cannot."""
         if path not in self._digests:
             try:
@@ -149,7 +149,7 @@ class ProjectIndex:
                 self._current_contents[path] = _stat(path)
             if stamp is not None and self._current_contents[path] == stamp:
                 continue  # same size and time, and old enough to trust: unchanged
-            if not digest or self._digest(path) != digest:
+            if not digest or self.digest(path) != digest:
                 return False
         return True
 
@@ -280,7 +280,7 @@ class ProjectIndex:
         if not readable:
             return ModuleFacts(module, layer)
         known = self.known_facts.get(key)
-        if known is not None and known[0] and self._digest(key) == known[0]:
+        if known is not None and known[0] and self.digest(key) == known[0]:
             stored = known[1]
             if isinstance(stored, bytes):
                 from fapcheck.engine.cache import load_facts
@@ -295,7 +295,7 @@ class ProjectIndex:
                 return stored
         exchange = self.exchange
         if exchange is not None:
-            shared = exchange.get(key, module, layer, self._digest(key))
+            shared = exchange.get(key, module, layer, self.digest(key))
             if shared is not None:
                 return shared
         try:
