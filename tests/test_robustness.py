@@ -86,6 +86,14 @@ def test_a_five_megabyte_file(project: Path) -> None:
     assert one_file(project, data) == (0, "All checks passed!\n", "")
 
 
+def test_thousands_of_concatenated_strings_with_a_finding(project: Path) -> None:
+    """One tree node per piece: deeper than Python's recursion limit, for the walk and for positions."""
+    pieces = " ".join(f'"{i}"' for i in range(3000))
+    data = f"import time\nX = ({pieces})\n\nasync def f() -> None:\n    time.sleep(1)\n".encode()
+    code, out, err = one_file(project, data)
+    assert (code, out.splitlines()[0].split(" time.sleep")[0], err) == (1, "app/services/x.py:5:5: FAP402 [*]", "")
+
+
 def test_directory_without_python_files(project: Path) -> None:
     (project / "docs").mkdir()
     (project / "docs" / "index.md").write_text("# docs\n")
