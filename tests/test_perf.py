@@ -403,3 +403,43 @@ def test_facts_kept_between_checks_are_used_while_the_module_is_unchanged(
     write(project, {"app/api/deps.py": DEPS_AND_ROUTE["app/api/deps.py"].replace("Session, Depends", "int, Depends")})
     assert check() == []
     assert facts_parses == ["deps.py", "deps.py"]
+
+
+def test_facts_parsed_for_a_module_no_rule_parses_are_kept_in_its_cache_entry(
+    project: Path, facts_parses: list[str]
+) -> None:
+    service = "from app.errors import credentials_error\n\ndef check() -> None:\n    raise credentials_error\n"
+    write(
+        project,
+        {
+            "app/__init__.py": "",
+            "app/errors.py": "from fastapi import HTTPException\ncredentials_error = HTTPException(401)\n",
+            "app/services/__init__.py": "",
+            "app/services/auth.py": service,
+        },
+    )
+    first = runner.invoke(app, ["--output-format", "concise"])
+    assert "app/services/auth.py:4:5: FAP301" in first.output
+    assert facts_parses == ["errors.py"]  # no rule parses errors.py itself: its facts are parsed for auth.py
+    name = "app/services/auth.py"
+    stdin = runner.invoke(app, ["--output-format", "concise", "--stdin-filename", name, "-"], input=service.encode())
+    assert stdin.output == first.output
+    assert facts_parses == ["errors.py"]  # the next run found them in errors.py's own cache entry
+
+
+def test_facts_parsed_elsewhere_attach_to_the_module_s_entry_with_the_same_content(tmp_path: Path) -> None:
+    from fapcheck.engine.cache import ResultCache, load_facts
+    from fapcheck.engine.symbols import ModuleFacts
+    from fapcheck.findings import FileResult
+
+    cache = ResultCache(tmp_path / "cache", Config(root=tmp_path))
+    facts = ModuleFacts("app.errors", "unmapped", imports=("fastapi.HTTPException",))
+    stored, later, changed = str(tmp_path / "a.py"), str(tmp_path / "b.py"), str(tmp_path / "c.py")
+    cache.store(Path(stored), "a.py", b"digest-a", None, FileResult("a.py", "unmapped"), ())
+    cache.store(Path(changed), "c.py", b"digest-c", None, FileResult("c.py", "unmapped"), ())
+    # Parsed while other files were checked: before b.py's own entry exists, and from an older c.py.
+    cache.attach_facts([(stored, b"digest-a", facts), (later, b"digest-b", facts), (changed, b"old", facts)])
+    cache.store(Path(later), "b.py", b"digest-b", None, FileResult("b.py", "unmapped"), ())
+    known = cache.known_facts()
+    assert sorted(known) == [stored, later]
+    assert all(load_facts(blob) == facts for _, blob in known.values() if isinstance(blob, bytes))

@@ -32,9 +32,12 @@ MIN_POOL_FILES = 16
 _CHUNK_MAX = 64
 _GC_THRESHOLD = 100_000
 
-# (path, display, result, digest, stat, directory stamps, contents depended on, the module's own facts)
+# Facts of other modules parsed during a check: (file, digest of its content, facts).
+Parsed = tuple[tuple[str, bytes, "ModuleFacts"], ...]
+# (path, display, result, digest, stat, directory stamps, contents depended on, the module's own facts,
+# other modules' facts parsed on the way)
 Outcome = tuple[
-    Path, str, FileResult, bytes | None, tuple[int, int] | None, Stamps, Contents, "ModuleFacts | bytes | None"
+    Path, str, FileResult, bytes | None, tuple[int, int] | None, Stamps, Contents, "ModuleFacts | bytes | None", Parsed
 ]
 
 
@@ -89,14 +92,19 @@ def run(
     known: KnownFacts = cache.known_facts() if cache is not None and (todo or stdin is not None) else {}
     if todo:
         outcomes = _check_all(todo, config, jobs or default_jobs(), known)
-        for path, display, result, digest, stat, probes, contents, facts in outcomes:
+        for path, display, result, digest, stat, probes, contents, facts, parsed in outcomes:
             results.append(result)
             if on_result is not None:
                 on_result(result)
             if cache is not None and digest is not None and not result.errors:
                 cache.store(path, display, digest, stat, result, probes, contents, facts)
+            if cache is not None:
+                cache.attach_facts(parsed)
     if stdin is not None:
-        results.append(_check_stdin(config, known, *stdin))
+        result, parsed = _check_stdin(config, known, *stdin)
+        results.append(result)
+        if cache is not None:
+            cache.attach_facts(parsed)
     if cache is not None:
         warning = cache.save()
         if warning is not None:
@@ -104,12 +112,15 @@ def run(
     return RunResult(tuple(sorted(results, key=lambda r: r.path)), (), tuple(warnings))
 
 
-def _check_stdin(config: Config, known: KnownFacts, source: bytes, path: Path, display: str) -> FileResult:
+def _check_stdin(
+    config: Config, known: KnownFacts, source: bytes, path: Path, display: str
+) -> tuple[FileResult, Parsed]:
     """An editor's one file: libcst is imported only if a rule may fire in it."""
     plan = Planner(config).plan(source, path, display)
     if plan.result is not None:
-        return plan.result
-    return _checker(config, known).check_source(source, path, display)
+        return plan.result, ()
+    checker = _checker(config, known)
+    return checker.check_source(source, path, display), checker.index.take_parsed()
 
 
 def _checker(config: Config, known: KnownFacts) -> Checker:
@@ -125,7 +136,7 @@ def _check_file(checker: Checker, path: Path, display: str) -> Outcome:
     try:
         source = path.read_bytes()
     except OSError:
-        return path, display, checker.check_path(path, display), None, None, (), (), None
+        return path, display, checker.check_path(path, display), None, None, (), (), None, ()
     digest = digest_of(source)
     checker.index.record()
     try:
@@ -134,7 +145,7 @@ def _check_file(checker: Checker, path: Path, display: str) -> Outcome:
         probes, contents = checker.index.recorded(), checker.index.recorded_contents()
     learnt = checker.index.known_facts.get(str(path))
     facts = learnt[1] if learnt is not None and learnt[0] == digest else None
-    return path, display, result, digest, stat, probes, contents, facts
+    return path, display, result, digest, stat, probes, contents, facts, checker.index.take_parsed()
 
 
 # Lower layers are checked first: the routes checked after them then find the facts of the services

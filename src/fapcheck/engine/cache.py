@@ -28,6 +28,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +110,7 @@ class ResultCache:
         self.changed: dict[str, Entry] = {}
         self._pairs: dict[tuple[str, int | None], tuple[str, int | None]] = {}
         self._dirs: dict[tuple[str, int | None], bool] = {}
+        self._parsed: dict[str, tuple[bytes, ModuleFacts]] = {}  # facts for entries not stored yet
 
     def _load(self) -> dict[str, Entry]:
         try:
@@ -177,9 +179,24 @@ class ResultCache:
         dirs = tuple(self._pairs.setdefault((d, stamp), (d, stamp)) for d, stamp, _ in probes)
         answers = pickle.dumps(probes, protocol=pickle.HIGHEST_PROTOCOL)
         stat = stat if trusted else trusted_stat(stat, self.started_ns)
+        parsed = self._parsed.pop(str(path), None)
+        if facts is None and parsed is not None and parsed[0] == digest:
+            facts = parsed[1]
         if isinstance(facts, ModuleFacts):
             facts = pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
         self.changed[str(path)] = (display, digest, stat, result, dirs, answers, contents, facts or b"")
+
+    def attach_facts(self, parsed: Iterable[tuple[str, bytes, ModuleFacts]]) -> None:
+        """Facts of modules parsed while other files were checked, kept with each module's own entry
+        (when it holds the same content), so that later runs need not parse them again."""
+        for path, digest, facts in parsed:
+            entry = self.changed.get(path) or self.entries.get(path)
+            if type(entry) is tuple and len(entry) == _ENTRY_SIZE and entry[1] == digest:
+                if not entry[7]:
+                    blob = pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
+                    self.changed[path] = (*entry[:7], blob)
+            else:
+                self._parsed[path] = (digest, facts)
 
     def known_facts(self) -> KnownFacts:
         """The facts stored with each file's result, for the checks of the files that import it."""

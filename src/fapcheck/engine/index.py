@@ -79,6 +79,7 @@ class ProjectIndex:
         # digest of the content they were computed from: used while the file still has that content.
         self.known_facts: KnownFacts = {}
         self.exchange: FactsExchange | None = None  # shared with the other processes of the run
+        self.parsed: list[tuple[str, bytes, ModuleFacts]] = []  # facts parsed here, for the result cache
 
     # ---------------------------------------------------------- file system
 
@@ -306,9 +307,15 @@ class ProjectIndex:
         if source:
             digest = hashlib.blake2b(source, digest_size=16).digest()
             self.known_facts[key] = (digest, found)  # for whoever shares this dict: the language server
+            self.parsed.append((key, digest, found))
             if exchange is not None:
                 exchange.put(key, digest, found)
         return found
+
+    def take_parsed(self) -> tuple[tuple[str, bytes, ModuleFacts], ...]:
+        """The facts parsed since the last call: (file, digest of its content, facts)."""
+        parsed, self.parsed = tuple(self.parsed), []
+        return parsed
 
     def learn(self, path: str, digest: bytes, facts: ModuleFacts) -> None:
         """Facts of a file this process has just checked, computed from the same parse."""
