@@ -56,24 +56,65 @@ def test_a_chain_ends_when_the_helper_is_fixed(tmp_path: Path, monkeypatch: pyte
     assert concise() == []
 
 
-def test_a_class_call_or_a_missing_method_reads_no_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The modules whose functions FAP406 read by parsing them."""
     from fapcheck.engine import runner as engine_runner
 
-    files = {
-        "app/schemas/user.py": "class UserOut:\n    def __init__(self, name: str) -> None:\n        open(name)\n",
-        "app/api/routes/x.py": (
-            "from app.schemas.user import UserOut\n\n"
-            "async def h() -> None:\n    UserOut('a')\n    UserOut.model_validate({})\n"
-        ),
-    }
-    for name, text in files.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(text)
-    monkeypatch.chdir(tmp_path)
-    read: list[Path] = []
+    names: list[str] = []
     original = engine_runner.collect_function_facts
-    monkeypatch.setattr(
-        engine_runner, "collect_function_facts", lambda path, *a: read.append(path) or original(path, *a)
+
+    def reading(path: Path, *rest: object) -> object:
+        names.append(path.name)
+        return original(path, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine_runner, "collect_function_facts", reading)
+    return names
+
+
+def in_project(root: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    monkeypatch.chdir(root)
+
+
+def test_a_class_call_or_a_missing_method_reads_no_module(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, read: list[str]
+) -> None:
+    schema = "class UserOut:\n    def __init__(self, name: str) -> None:\n        open(name)\n"
+    calls = "    UserOut('a')\n    UserOut.model_validate({})\n"
+    imports = "from app.schemas.user import UserOut\n\n"
+    in_project(
+        tmp_path,
+        monkeypatch,
+        {"app/schemas/user.py": schema, "app/api/routes/x.py": f"{imports}async def h():\n{calls}"},
     )
     assert concise("--no-cache") == []
     assert read == []
+
+
+def test_function_facts_of_other_modules_come_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, read: list[str]
+) -> None:
+    route = (
+        "from app.services.slow import wait\nfrom app.services.mixed import pause\n\n"
+        "async def h() -> None:\n    wait()\n    pause()\n"
+    )
+    mixed = "import time\n\ndef pause() -> None:\n    time.sleep(1)\n\nasync def later() -> None: ...\n"
+    files = {
+        "app/services/slow.py": "import time\n\ndef wait() -> None:\n    time.sleep(1)\n",  # no rule parses it
+        "app/services/mixed.py": mixed,
+        "app/api/routes/x.py": route,
+    }
+    in_project(tmp_path, monkeypatch, files)
+    first = concise()
+    assert len(first) == 2
+    assert read == ["slow.py"]  # mixed.py's were gathered in its own check
+    stdin = runner.invoke(
+        app,
+        ["--output-format", "concise", "-q", "--select", "FAP406", "--stdin-filename", "app/api/routes/x.py", "-"],
+        input=route,
+    )
+    assert stdin.output.splitlines() == first
+    assert read == ["slow.py"]  # both modules' function facts came from the cache

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from fapcheck.config import Config
 from fapcheck.engine.cache import ResultCache, digest_of, file_stat
-from fapcheck.engine.index import Contents, KnownFacts, ProjectIndex, Stamps
+from fapcheck.engine.index import Contents, KnownFacts, KnownFunctions, ProjectIndex, Stamps
 from fapcheck.engine.plan import Planner
 from fapcheck.findings import FileResult, Finding
 
@@ -34,10 +34,21 @@ _GC_THRESHOLD = 100_000
 
 # Facts of other modules parsed during a check: (file, digest of its content, facts).
 Parsed = tuple[tuple[str, bytes, "ModuleFacts"], ...]
+# FAP406's function facts computed during a check, the checked module's own among them.
+ParsedFunctions = tuple[tuple[str, bytes, tuple[str, object]], ...]
 # (path, display, result, digest, stat, directory stamps, contents depended on, the module's own facts,
-# other modules' facts parsed on the way)
+# other modules' facts parsed on the way, function facts)
 Outcome = tuple[
-    Path, str, FileResult, bytes | None, tuple[int, int] | None, Stamps, Contents, "ModuleFacts | bytes | None", Parsed
+    Path,
+    str,
+    FileResult,
+    bytes | None,
+    tuple[int, int] | None,
+    Stamps,
+    Contents,
+    "ModuleFacts | bytes | None",
+    Parsed,
+    ParsedFunctions,
 ]
 
 
@@ -89,10 +100,11 @@ def run(
                 results.append(hit)
                 if on_result is not None:
                     on_result(hit)
-    known: KnownFacts = cache.known_facts() if cache is not None and (todo or stdin is not None) else {}
+    reading = cache is not None and (todo or stdin is not None)
+    known: Known = (cache.known_facts(), cache.known_functions()) if cache is not None and reading else ({}, {})
     if todo:
         outcomes = _check_all(todo, config, jobs or default_jobs(), known)
-        for path, display, result, digest, stat, probes, contents, facts, parsed in outcomes:
+        for path, display, result, digest, stat, probes, contents, facts, parsed, functions in outcomes:
             results.append(result)
             if on_result is not None:
                 on_result(result)
@@ -100,11 +112,13 @@ def run(
                 cache.store(path, display, digest, stat, result, probes, contents, facts)
             if cache is not None:
                 cache.attach_facts(parsed)
+                cache.attach_functions(functions)
     if stdin is not None:
-        result, parsed = _check_stdin(config, known, *stdin)
+        result, parsed, functions = _check_stdin(config, known, *stdin)
         results.append(result)
         if cache is not None:
             cache.attach_facts(parsed)
+            cache.attach_functions(functions)
     if cache is not None:
         warning = cache.save()
         if warning is not None:
@@ -113,21 +127,29 @@ def run(
 
 
 def _check_stdin(
-    config: Config, known: KnownFacts, source: bytes, path: Path, display: str
-) -> tuple[FileResult, Parsed]:
+    config: Config, known: Known, source: bytes, path: Path, display: str
+) -> tuple[FileResult, Parsed, ParsedFunctions]:
     """An editor's one file: libcst is imported only if a rule may fire in it."""
     plan = Planner(config).plan(source, path, display)
     if plan.result is not None:
-        return plan.result, ()
+        return plan.result, (), ()
     checker = _checker(config, known)
-    return checker.check_source(source, path, display), checker.index.take_parsed()
+    result = checker.check_source(source, path, display)
+    # The file's own function facts describe the editor's text, not the file: not kept.
+    functions = tuple(item for item in checker.index.take_parsed_functions() if item[1])
+    return result, checker.index.take_parsed(), functions
 
 
-def _checker(config: Config, known: KnownFacts) -> Checker:
+# What earlier runs know about modules, from the result cache: their facts and their function facts.
+Known = tuple[KnownFacts, KnownFunctions]
+
+
+def _checker(config: Config, known: Known) -> Checker:
     from fapcheck.engine.runner import Checker
 
     checker = Checker(config)
-    checker.index.known_facts = dict(known)
+    checker.index.known_facts = dict(known[0])
+    checker.index.known_functions = dict(known[1])
     return checker
 
 
@@ -136,7 +158,7 @@ def _check_file(checker: Checker, path: Path, display: str) -> Outcome:
     try:
         source = path.read_bytes()
     except OSError:
-        return path, display, checker.check_path(path, display), None, None, (), (), None, ()
+        return path, display, checker.check_path(path, display), None, None, (), (), None, (), ()
     digest = digest_of(source)
     checker.index.record()
     try:
@@ -145,7 +167,13 @@ def _check_file(checker: Checker, path: Path, display: str) -> Outcome:
         probes, contents = checker.index.recorded(), checker.index.recorded_contents()
     learnt = checker.index.known_facts.get(str(path))
     facts = learnt[1] if learnt is not None and learnt[0] == digest else None
-    return path, display, result, digest, stat, probes, contents, facts, checker.index.take_parsed()
+    own = os.path.abspath(path)  # the checked file's own function facts get the digest of what was checked
+    functions = tuple(
+        (key, digest if key == own else facts_digest, value)
+        for key, facts_digest, value in checker.index.take_parsed_functions()
+        if facts_digest or key == own
+    )
+    return path, display, result, digest, stat, probes, contents, facts, checker.index.take_parsed(), functions
 
 
 # Lower layers are checked first: the routes checked after them then find the facts of the services
@@ -159,7 +187,7 @@ def _check_order(todo: list[tuple[Path, str]], config: Config) -> list[tuple[Pat
     return sorted(todo, key=lambda item: (_CHECK_ORDER.get(layer_map.layer_for(item[0]).layer, last), item[1]))
 
 
-def _check_all(todo: list[tuple[Path, str]], config: Config, jobs: int, known: KnownFacts) -> Iterator[Outcome]:
+def _check_all(todo: list[tuple[Path, str]], config: Config, jobs: int, known: Known) -> Iterator[Outcome]:
     todo = _check_order(todo, config)
     if jobs <= 1 or len(todo) < MIN_POOL_FILES:
         checker = _checker(config, known)
@@ -210,7 +238,7 @@ def _rare_collections() -> Iterator[None]:
 _WORKER: Checker | None = None
 
 
-def _init_worker(config: Config, known: KnownFacts, exchange: str) -> None:
+def _init_worker(config: Config, known: Known, exchange: str) -> None:
     global _WORKER
     from fapcheck.engine.exchange import FactsExchange
 

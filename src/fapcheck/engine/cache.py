@@ -30,31 +30,41 @@ import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from fapcheck import __version__
 from fapcheck.config import Config
-from fapcheck.engine.index import Contents, KnownFacts, ProjectIndex, Stamps, mtime_ns
+from fapcheck.engine.index import Contents, KnownFacts, KnownFunctions, ProjectIndex, Stamps, mtime_ns
 from fapcheck.engine.symbols import ModuleFacts
 from fapcheck.findings import FileResult
 
 CACHE_DIR_NAME = ".fapcheck_cache"
-_FORMAT = 4
+_FORMAT = 5
 _PACKS_KEPT = 8
 # A file modified this close to its check may change again within the same mtime tick: hash it next time.
 _RACY_NS = 2_000_000_000
 
 
 # (display path, digest, trusted (mtime_ns, size) or None, result, directory stamps, pickled answers,
-# other files whose content the result depends on, the module's own facts for other files' checks, pickled:
-# a run that needs none of them, such as a warm run, never pays for unpickling them).
+# other files whose content the result depends on, the module's own facts for other files' checks, and its
+# function facts for FAP406's call graph, both pickled: a run that needs none of them, such as a warm run,
+# never pays for unpickling them).
 # A plain tuple: a pack of thousands loads several times faster than with a class per entry. The
 # (directory, mtime) pairs are shared objects, stored once per pack; the answers behind them are only
 # unpickled when a directory changed.
 Entry = tuple[
-    str, bytes, "tuple[int, int] | None", FileResult, "tuple[tuple[str, int | None], ...]", bytes, Contents, bytes
+    str,
+    bytes,
+    "tuple[int, int] | None",
+    FileResult,
+    "tuple[tuple[str, int | None], ...]",
+    bytes,
+    Contents,
+    bytes,
+    bytes,
 ]
-_ENTRY_SIZE = 8
+_ENTRY_SIZE = 9
+_FACTS, _FUNCTIONS = 7, 8  # the entry slots of the pickled module facts and function facts
 
 
 def digest_of(source: bytes) -> bytes:
@@ -110,7 +120,8 @@ class ResultCache:
         self.changed: dict[str, Entry] = {}
         self._pairs: dict[tuple[str, int | None], tuple[str, int | None]] = {}
         self._dirs: dict[tuple[str, int | None], bool] = {}
-        self._parsed: dict[str, tuple[bytes, ModuleFacts]] = {}  # facts for entries not stored yet
+        # Pickled facts for entries not stored yet, by entry slot: (digest they describe, blob).
+        self._pending: dict[int, dict[str, tuple[bytes, bytes]]] = {_FACTS: {}, _FUNCTIONS: {}}
 
     def _load(self) -> dict[str, Entry]:
         try:
@@ -129,7 +140,7 @@ class ResultCache:
         entry = self.entries.get(key)
         if type(entry) is not tuple or len(entry) != _ENTRY_SIZE or entry[0] != display:
             return None
-        _, digest, known_stat, result, dirs, answers, contents, facts = entry
+        _, digest, known_stat, result, dirs, answers, contents, facts, functions = entry
         stat = file_stat(path)
         if stat is None or not isinstance(result, FileResult):
             return None
@@ -150,9 +161,9 @@ class ResultCache:
                 return None
             # Still true: stamp the directories anew, so the next run need not ask again.
             restamped = index.restamped(stamps)
-            self.store(path, display, digest, fresh_stat, result, restamped, contents, facts, trusted=True)
+            self.store(path, display, digest, fresh_stat, result, restamped, contents, facts, functions, trusted=True)
         elif fresh_stat != known_stat:
-            self.changed[key] = (display, digest, fresh_stat, result, dirs, answers, contents, facts)
+            self.changed[key] = (display, digest, fresh_stat, result, dirs, answers, contents, facts, functions)
         return result
 
     def _unchanged(self, dirs: tuple[tuple[str, int | None], ...]) -> bool:
@@ -174,36 +185,57 @@ class ResultCache:
         probes: Stamps,
         contents: Contents = (),
         facts: ModuleFacts | bytes | None = None,
+        functions: bytes = b"",
         trusted: bool = False,
     ) -> None:
         dirs = tuple(self._pairs.setdefault((d, stamp), (d, stamp)) for d, stamp, _ in probes)
         answers = pickle.dumps(probes, protocol=pickle.HIGHEST_PROTOCOL)
         stat = stat if trusted else trusted_stat(stat, self.started_ns)
-        parsed = self._parsed.pop(str(path), None)
-        if facts is None and parsed is not None and parsed[0] == digest:
-            facts = parsed[1]
         if isinstance(facts, ModuleFacts):
             facts = pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
-        self.changed[str(path)] = (display, digest, stat, result, dirs, answers, contents, facts or b"")
+        slots = {_FACTS: facts or b"", _FUNCTIONS: functions}
+        for slot, pending in self._pending.items():
+            found = pending.pop(str(path), None)
+            if not slots[slot] and found is not None and found[0] == digest:
+                slots[slot] = found[1]
+        entry = (display, digest, stat, result, dirs, answers, contents, slots[_FACTS], slots[_FUNCTIONS])
+        self.changed[str(path)] = entry
 
     def attach_facts(self, parsed: Iterable[tuple[str, bytes, ModuleFacts]]) -> None:
         """Facts of modules parsed while other files were checked, kept with each module's own entry
         (when it holds the same content), so that later runs need not parse them again."""
-        for path, digest, facts in parsed:
+        self._attach(_FACTS, parsed)
+
+    def attach_functions(self, parsed: Iterable[tuple[str, bytes, tuple[str, object]]]) -> None:
+        """FAP406's function facts of modules, kept with each module's own entry like `attach_facts`."""
+        self._attach(_FUNCTIONS, parsed)
+
+    def _attach(self, slot: int, parsed: Iterable[tuple[str, bytes, object]]) -> None:
+        for path, digest, value in parsed:
+            blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
             entry = self.changed.get(path) or self.entries.get(path)
             if type(entry) is tuple and len(entry) == _ENTRY_SIZE and entry[1] == digest:
-                if not entry[7]:
-                    blob = pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
-                    self.changed[path] = (*entry[:7], blob)
-            else:
-                self._parsed[path] = (digest, facts)
+                if not entry[slot]:
+                    updated = list(entry)
+                    updated[slot] = blob
+                    self.changed[path] = cast(Entry, tuple(updated))
+            else:  # its entry is stored later in this run
+                self._pending[slot][path] = (digest, blob)
 
     def known_facts(self) -> KnownFacts:
         """The facts stored with each file's result, for the checks of the files that import it."""
-        known: KnownFacts = {}
+        return cast(KnownFacts, self._known(_FACTS))
+
+    def known_functions(self) -> KnownFunctions:
+        """The function facts stored with each file's result, for FAP406's call graph."""
+        return cast(KnownFunctions, self._known(_FUNCTIONS))
+
+    def _known(self, slot: int) -> dict[str, tuple[bytes, bytes]]:
+        known: dict[str, tuple[bytes, bytes]] = {}
         for path, entry in {**self.entries, **self.changed}.items():
-            if type(entry) is tuple and len(entry) == _ENTRY_SIZE and isinstance(entry[7], bytes) and entry[7]:
-                known[path] = (entry[1], entry[7])
+            blob = entry[slot] if type(entry) is tuple and len(entry) == _ENTRY_SIZE else None
+            if isinstance(blob, bytes) and blob:
+                known[path] = (entry[1], blob)
         return known
 
     def save(self) -> str | None:

@@ -51,6 +51,7 @@ class CallGraph:
         key = os.path.abspath(path)
         self._modules[key] = facts
         self._names[key] = module
+        self.index.parsed_functions.append((key, b"", (module, facts)))  # its digest is the check's to give
 
     def module_facts(self, module: str) -> dict[str, FunctionFacts]:
         location = self.index.locate(module)
@@ -64,13 +65,36 @@ class CallGraph:
 
             self.index.content_stamp(str(location.path))  # before reading: what the cache compares
             exchange, digest = self.index.exchange, self.index.digest(str(location.path))
-            shared = exchange.get_functions(key, module, digest) if exchange is not None and digest else None
+            shared = self._known(key, module, digest)
+            if shared is None and exchange is not None and digest:
+                shared = exchange.get_functions(key, module, digest)
             if shared is None:
                 shared = collect_function_facts(location.path, self.index, self.config)
                 if exchange is not None and digest:
                     exchange.put_functions(key, module, digest, shared)
+                if digest:
+                    self.index.parsed_functions.append((key, digest, (module, shared)))
             self._modules[key] = shared
         return self._modules[key]
+
+    def _known(self, key: str, module: str, digest: bytes) -> dict[str, FunctionFacts] | None:
+        """Function facts from the result cache, while the module's content is the same."""
+        from fapcheck.rules._function_facts import FunctionFacts
+
+        known = self.index.known_functions.get(key)
+        if known is None or not digest or known[0] != digest:
+            return None
+        stored = known[1]
+        if isinstance(stored, bytes):
+            from fapcheck.engine.cache import unpickle
+
+            stored = unpickle(stored)
+        if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == module):
+            return None
+        facts = stored[1]
+        if isinstance(facts, dict) and all(isinstance(value, FunctionFacts) for value in facts.values()):
+            return facts
+        return None
 
     def function(self, qualname: str) -> FunctionFacts | None:
         """The facts of a project function or method, by any name it is reachable under."""

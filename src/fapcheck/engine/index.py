@@ -50,6 +50,9 @@ Contents = tuple[tuple[str, "tuple[int, int] | None", bytes], ...]
 # Facts computed earlier, by file: (digest of the content they were computed from, facts or facts
 # pickled in the result cache, unpickled on first use).
 KnownFacts = dict[str, tuple[bytes, "ModuleFacts | bytes"]]
+# FAP406's function facts computed earlier, by file: (digest, (module name, facts by qualified name) or
+# the same pickled), read by the call graph.
+KnownFunctions = dict[str, tuple[bytes, object]]
 
 
 class ProjectIndex:
@@ -80,6 +83,10 @@ class ProjectIndex:
         self.known_facts: KnownFacts = {}
         self.exchange: FactsExchange | None = None  # shared with the other processes of the run
         self.parsed: list[tuple[str, bytes, ModuleFacts]] = []  # facts parsed here, for the result cache
+        self.known_functions: KnownFunctions = {}
+        # Function facts computed here, for the result cache: (file, digest or b"" for the file being
+        # checked, (module name, facts)).
+        self.parsed_functions: list[tuple[str, bytes, tuple[str, object]]] = []
 
     # ---------------------------------------------------------- file system
 
@@ -315,6 +322,11 @@ class ProjectIndex:
     def take_parsed(self) -> tuple[tuple[str, bytes, ModuleFacts], ...]:
         """The facts parsed since the last call: (file, digest of its content, facts)."""
         parsed, self.parsed = tuple(self.parsed), []
+        return parsed
+
+    def take_parsed_functions(self) -> tuple[tuple[str, bytes, tuple[str, object]], ...]:
+        """The function facts computed since the last call."""
+        parsed, self.parsed_functions = tuple(self.parsed_functions), []
         return parsed
 
     def learn(self, path: str, digest: bytes, facts: ModuleFacts) -> None:
