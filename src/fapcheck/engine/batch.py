@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fapcheck.config import Config
-from fapcheck.engine.cache import ResultCache, digest_of, file_stat
-from fapcheck.engine.index import Contents, KnownFacts, KnownFunctions, ProjectIndex, Stamps
+from fapcheck.engine.cache import ResultCache
+from fapcheck.engine.index import Contents, KnownFacts, KnownFunctions, ProjectIndex, Stamps, digest_of, file_stat
 from fapcheck.engine.plan import Planner
 from fapcheck.findings import FileResult, Finding
 

@@ -34,15 +34,23 @@ from typing import Any, cast
 
 from fapcheck import __version__
 from fapcheck.config import Config
-from fapcheck.engine.index import Contents, KnownFacts, KnownFunctions, ProjectIndex, Stamps, mtime_ns
+from fapcheck.engine.index import (
+    Contents,
+    KnownFacts,
+    KnownFunctions,
+    ProjectIndex,
+    Stamps,
+    digest_of,
+    file_stat,
+    mtime_ns,
+    trusted_stat,
+)
 from fapcheck.engine.symbols import ModuleFacts
 from fapcheck.findings import FileResult
 
 CACHE_DIR_NAME = ".fapcheck_cache"
 _FORMAT = 5
 _PACKS_KEPT = 8
-# A file modified this close to its check may change again within the same mtime tick: hash it next time.
-_RACY_NS = 2_000_000_000
 
 
 # (display path, digest, trusted (mtime_ns, size) or None, result, directory stamps, pickled answers,
@@ -65,22 +73,6 @@ Entry = tuple[
 ]
 _ENTRY_SIZE = 9
 _FACTS, _FUNCTIONS = 7, 8  # the entry slots of the pickled module facts and function facts
-
-
-def digest_of(source: bytes) -> bytes:
-    return hashlib.blake2b(source, digest_size=16).digest()
-
-
-def file_stat(path: Path) -> tuple[int, int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return st.st_mtime_ns, st.st_size
-
-
-def trusted_stat(stat: tuple[int, int] | None, started_ns: int) -> tuple[int, int] | None:
-    return stat if stat is not None and stat[0] < started_ns - _RACY_NS else None
 
 
 def _build_fingerprint() -> str:

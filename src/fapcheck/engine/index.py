@@ -40,8 +40,9 @@ class ModuleLocation:
     layer: LayerDecision
 
 
-# A directory changed this recently may change again within the same mtime tick: never trust its stamp.
-_RACY_NS = 2_000_000_000
+# A file or directory changed this recently may change again within the same mtime tick: never trust its
+# stamp, read its content instead.
+RACY_NS = 2_000_000_000
 # (directory, mtime_ns or 0 when absent or None when too recent to vouch, (("f" or "d" + name, answer), ...))
 Stamps = tuple[tuple[str, "int | None", tuple[tuple[str, bool], ...]], ...]
 # Files whose content a result depends on (facts of other modules):
@@ -116,7 +117,7 @@ class ProjectIndex:
         """A directory's mtime, taken before the first question about its entries."""
         if directory not in self._stamps:
             mtime = mtime_ns(directory)
-            self._stamps[directory] = None if mtime > time.time_ns() - _RACY_NS else mtime
+            self._stamps[directory] = None if mtime > time.time_ns() - RACY_NS else mtime
 
     # ---------------------------------------------------------- dependencies
 
@@ -128,8 +129,7 @@ class ProjectIndex:
     def content_stamp(self, path: str) -> tuple[int, int] | None:
         """A file's (mtime_ns, size), taken once per run, before its content is first read for facts."""
         if path not in self._content_stamps:
-            stat = _stat(path)
-            self._content_stamps[path] = None if stat is not None and stat[0] > time.time_ns() - _RACY_NS else stat
+            self._content_stamps[path] = trusted_stat(file_stat(path), time.time_ns())
         return self._content_stamps[path]
 
     def depend_on_content(self, path: str) -> None:
@@ -142,7 +142,7 @@ class ProjectIndex:
         if path not in self._digests:
             try:
                 with open(path, "rb") as handle:
-                    self._digests[path] = hashlib.blake2b(handle.read(), digest_size=16).digest()
+                    self._digests[path] = digest_of(handle.read())
             except OSError:
                 self._digests[path] = b""
         return self._digests[path]
@@ -154,7 +154,7 @@ class ProjectIndex:
     def contents_hold(self, contents: Contents) -> bool:
         for path, stamp, digest in contents:
             if path not in self._current_contents:
-                self._current_contents[path] = _stat(path)
+                self._current_contents[path] = file_stat(path)
             if stamp is not None and self._current_contents[path] == stamp:
                 continue  # same size and time, and old enough to trust: unchanged
             if not digest or self.digest(path) != digest:
@@ -287,8 +287,16 @@ class ProjectIndex:
         layer = location.layer.layer
         if not readable:
             return ModuleFacts(module, layer)
+        self.content_stamp(key)  # before reading: what the cache compares
+        try:
+            source = location.path.read_bytes()  # read once: the digest below and, if need be, the parse
+        except OSError:
+            source = b""
+        digest = digest_of(source) if source else b""
+        if digest:
+            self._digests.setdefault(key, digest)
         known = self.known_facts.get(key)
-        if known is not None and known[0] and self.digest(key) == known[0]:
+        if known is not None and digest and known[0] == digest:
             stored = known[1]
             if isinstance(stored, bytes):
                 from fapcheck.engine.cache import load_facts
@@ -297,22 +305,17 @@ class ProjectIndex:
                 if loaded is None:
                     del self.known_facts[key]
                 else:
-                    self.known_facts[key] = (known[0], loaded)
+                    self.known_facts[key] = (digest, loaded)
                     stored = loaded
             if not isinstance(stored, bytes) and stored.module == module and stored.layer == layer:
                 return stored
         exchange = self.exchange
-        if exchange is not None:
-            shared = exchange.get(key, module, layer, self.digest(key))
+        if exchange is not None and digest:
+            shared = exchange.get(key, module, layer, digest)
             if shared is not None:
                 return shared
-        try:
-            source = location.path.read_bytes()
-        except OSError:
-            source = b""
         found = module_facts(location.path, source, module, location.path.stem == "__init__", layer)
-        if source:
-            digest = hashlib.blake2b(source, digest_size=16).digest()
+        if digest:
             self.known_facts[key] = (digest, found)  # for whoever shares this dict: the language server
             self.parsed.append((key, digest, found))
             if exchange is not None:
@@ -400,12 +403,22 @@ class ProjectIndex:
         )
 
 
-def _stat(path: str) -> tuple[int, int] | None:
+def digest_of(source: bytes) -> bytes:
+    return hashlib.blake2b(source, digest_size=16).digest()
+
+
+def file_stat(path: str | Path) -> tuple[int, int] | None:
+    """(mtime_ns, size), or None for a file that cannot be stat'ed."""
     try:
         st = os.stat(path)
     except OSError:
         return None
     return st.st_mtime_ns, st.st_size
+
+
+def trusted_stat(stat: tuple[int, int] | None, now_ns: int) -> tuple[int, int] | None:
+    """The stat, when it is old enough to vouch for the content it was taken with."""
+    return stat if stat is not None and stat[0] < now_ns - RACY_NS else None
 
 
 def _merge(into: dict[str, dict[str, bool]], probes: dict[str, dict[str, bool]]) -> None:
