@@ -163,6 +163,8 @@ class FileContext:
         self.imports: list[ImportedName] = []
         self._type_checking_blocks: set[int] = set()
         self._type_checking_depth = 0
+        self._signature_depth = 0
+        self._annotation_depth = 0
 
     # ------------------------------------------------------------ queries
 
@@ -203,6 +205,16 @@ class FileContext:
     @property
     def in_type_checking(self) -> bool:
         return self._type_checking_depth > 0
+
+    @property
+    def in_signature(self) -> bool:
+        """Inside a def's decorators or parameters (defaults too): run when the def runs, not its body."""
+        return self._signature_depth > 0
+
+    @property
+    def in_annotation(self) -> bool:
+        """Inside an annotation: evaluated with the def or the class at most, never in a body."""
+        return self._annotation_depth > 0
 
     def lookup(self, name: str) -> Binding | None:
         innermost = len(self.frames) - 1
@@ -421,6 +433,18 @@ class FileContext:
             handler(self, node)
         elif id(node) in self._type_checking_blocks:
             self._type_checking_depth -= 1
+
+    def _enter_signature(self, node: cst.CSTNode) -> None:
+        self._signature_depth += 1
+
+    def _leave_signature(self, node: cst.CSTNode) -> None:
+        self._signature_depth -= 1
+
+    def _enter_annotation(self, node: cst.CSTNode) -> None:
+        self._annotation_depth += 1
+
+    def _leave_annotation(self, node: cst.CSTNode) -> None:
+        self._annotation_depth -= 1
 
     def _pop_frame(self, node: cst.CSTNode) -> None:
         self.frames.pop()
@@ -671,6 +695,9 @@ _ENTER: dict[type[cst.CSTNode], Callable[[FileContext, cst.CSTNode], None]] = {
     cst.Nonlocal: FileContext._enter_global,  # type: ignore[dict-item]
     cst.If: FileContext._enter_if,  # type: ignore[dict-item]
     cst.Yield: FileContext._enter_yield,  # type: ignore[dict-item]
+    cst.Decorator: FileContext._enter_signature,
+    cst.Parameters: FileContext._enter_signature,
+    cst.Annotation: FileContext._enter_annotation,
 }
 
 # Assignments bind when left, so the value is seen with the bindings from before it.
@@ -682,4 +709,7 @@ _LEAVE: dict[type[cst.CSTNode], Callable[[FileContext, cst.CSTNode], None]] = {
     cst.AnnAssign: FileContext._bind_ann_assign,  # type: ignore[dict-item]
     cst.AugAssign: FileContext._bind_aug_assign,  # type: ignore[dict-item]
     cst.NamedExpr: FileContext._bind_named_expr,  # type: ignore[dict-item]
+    cst.Decorator: FileContext._leave_signature,
+    cst.Parameters: FileContext._leave_signature,
+    cst.Annotation: FileContext._leave_annotation,
 }

@@ -79,7 +79,6 @@ class BlockingCallRule(Rule):
         self._async_results: set[int] = set()  # calls awaited or handed to asyncio
         self._offloaded: set[int] = set()  # arguments that run in a worker thread
         self._offloaded_depth = 0
-        self._signature_depth = 0  # decorators, parameters and annotations run when the def runs, not its body
 
     def visit_Await(self, node: cst.Await) -> None:
         self._async_results.add(id(node.expression))
@@ -92,26 +91,8 @@ class BlockingCallRule(Rule):
         if id(original_node) in self._offloaded:
             self._offloaded_depth -= 1
 
-    def visit_Decorator(self, node: cst.Decorator) -> None:
-        self._signature_depth += 1
-
-    def leave_Decorator(self, original_node: cst.Decorator) -> None:
-        self._signature_depth -= 1
-
-    def visit_Parameters(self, node: cst.Parameters) -> None:
-        self._signature_depth += 1
-
-    def leave_Parameters(self, original_node: cst.Parameters) -> None:
-        self._signature_depth -= 1
-
-    def visit_Annotation(self, node: cst.Annotation) -> None:
-        self._signature_depth += 1
-
-    def leave_Annotation(self, original_node: cst.Annotation) -> None:
-        self._signature_depth -= 1
-
     def visit_Call(self, node: cst.Call) -> None:
-        if not self.ctx.in_async or self._signature_depth:
+        if not self.ctx.in_async or self.ctx.in_signature or self.ctx.in_annotation:
             return
         site = call_site(self.ctx, node, self._user)
         if site.offloaded is not None:

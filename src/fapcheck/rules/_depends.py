@@ -269,24 +269,6 @@ class ChainRule(Rule):
         self.chained: set[str] = set()  # functions that take a Depends parameter themselves
         self.seen: set[str] = set()  # for rules that report a thing once per file
         self._pending: list[tuple[str, cst.CSTNode, dict[str, object]]] = []
-        self._signature_depth = 0
-
-    @property
-    def in_signature(self) -> bool:
-        """Inside parameters or decorators: evaluated when the function is defined, not in its body."""
-        return self._signature_depth > 0
-
-    def visit_Parameters(self, node: cst.Parameters) -> None:
-        self._signature_depth += 1
-
-    def leave_Parameters(self, original_node: cst.Parameters) -> None:
-        self._signature_depth -= 1
-
-    def visit_Decorator(self, node: cst.Decorator) -> None:
-        self._signature_depth += 1
-
-    def leave_Decorator(self, original_node: cst.Decorator) -> None:
-        self._signature_depth -= 1
 
     def visit_Module(self, node: cst.Module) -> None:
         self.tree = node

@@ -103,7 +103,8 @@ class FunctionFactsCollector(BlockingCallRule):
         self._lambda_depth -= 1
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not self.open or self._signature_depth or self._lambda_depth or self._once_depth:
+        ctx = self.ctx
+        if not self.open or ctx.in_signature or ctx.in_annotation or self._lambda_depth or self._once_depth:
             return
         site = call_site(self.ctx, node, self._user)
         if site.offloaded is not None:

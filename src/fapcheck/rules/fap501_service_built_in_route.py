@@ -85,7 +85,7 @@ class ServiceBuiltInRoute(ChainRule):
 
     def visit_Call(self, node: cst.Call) -> None:
         handler = self.ctx.route_handler
-        if handler is None or self.in_signature:
+        if handler is None or self.ctx.in_signature:
             return
         resolved = self.ctx.resolve(node.func)
         if resolved is None or resolved.instance:

@@ -85,7 +85,7 @@ class OwnSessionOpened(ChainRule):
         self.note_call(node)
         ctx = self.ctx
         function = ctx.function
-        if function is None or self.in_signature:
+        if function is None or self.ctx.in_signature:
             return
         handler = ctx.route_handler
         if handler is None and ctx.layer not in (ROUTE, SERVICE):
