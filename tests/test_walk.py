@@ -160,3 +160,17 @@ def _libcst_order_deep(module: cst.Module) -> list[tuple[str, int]]:
         return _libcst_order(module)
     finally:
         sys.setrecursionlimit(limit)
+
+
+def test_enter_returning_false_skips_the_children() -> None:
+    module = cst.parse_module("def f():\n    x = 1\n\ny = 2\n")
+    entered: list[str] = []
+
+    def enter(node: cst.CSTNode) -> bool:
+        entered.append(type(node).__name__)
+        return not isinstance(node, cst.FunctionDef)
+
+    left: list[str] = []
+    walk(module, enter, lambda node: left.append(type(node).__name__))
+    assert "Assign" in entered and entered.count("Assign") == 1  # y = 2 only
+    assert entered.count("Name") == 1 and "FunctionDef" in left  # f's name and body not entered; f still left

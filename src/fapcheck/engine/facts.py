@@ -21,6 +21,7 @@ import libcst as cst
 from fapcheck.engine.context import FileContext
 from fapcheck.engine.plan import source_encoding
 from fapcheck.engine.symbols import Definition, ModuleFacts, Param
+from fapcheck.engine.walk import walk
 
 
 def module_facts(path: Path, source: bytes, module: str, is_package: bool, layer: str) -> ModuleFacts:
@@ -179,15 +180,12 @@ class _Collector:
             params = self.params(node.params)
         finally:
             ctx.leave(node)
-        finder = _YieldFinder()
-        if self.find_generators:
-            node.body.visit(finder)
         return Definition(
             self.prefix + node.name.value,
             "function",
             self.layer,
             node.asynchronous is not None,
-            finder.found,
+            self.find_generators and _body_yields(node.body),
             params,
             returns=returns,
         )
@@ -239,25 +237,17 @@ def produced_type(ctx: FileContext, node: cst.BaseExpression) -> str | None:
     return annotated.qualname if annotated is not None else None
 
 
-class _YieldFinder(cst.CSTVisitor):
+_NEW_SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
+
+
+def _body_yields(body: cst.BaseSuite) -> bool:
     """Whether a function body yields, not counting nested functions, lambdas and classes."""
+    found = False
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.found = False
+    def enter(node: cst.CSTNode) -> bool:
+        nonlocal found
+        found = found or isinstance(node, cst.Yield)
+        return not found and not isinstance(node, _NEW_SCOPES)
 
-    def visit_Yield(self, node: cst.Yield) -> bool:
-        self.found = True
-        return False
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        return not self.found and super().on_visit(node)
+    walk(body, enter, lambda node: None)
+    return found

@@ -16,7 +16,7 @@ meaning for the rules and are not entered.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import libcst as cst
 from libcst._nodes import op as _op
@@ -99,7 +99,9 @@ _RECURSION_DEPTH = 200
 
 
 def walk(node: cst.CSTNode, enter: Callback, leave: Callback) -> None:
-    """Call `enter` on each node before its children and `leave` after them, skipping whitespace and tokens."""
+    """Call `enter` on each node before its children and `leave` after them, skipping whitespace and tokens.
+
+    When `enter` returns False, the node's children are not walked (as a libcst visitor's `visit_`)."""
     _walk(node, enter, leave, 0)
 
 
@@ -107,15 +109,19 @@ def _walk(node: cst.CSTNode, enter: Callback, leave: Callback, depth: int) -> No
     if depth > _RECURSION_DEPTH:
         _walk_iteratively(node, enter, leave)
         return
-    enter(node)
-    for child in _children(node):
-        _walk(child, enter, leave, depth + 1)
+    if enter(node) is not False:
+        for child in _children(node):
+            _walk(child, enter, leave, depth + 1)
     leave(node)
 
 
 def _walk_iteratively(root: cst.CSTNode, enter: Callback, leave: Callback) -> None:
-    enter(root)
-    stack = [(root, iter(_children(root)))]
+    stack: list[tuple[cst.CSTNode, Iterator[cst.CSTNode]]] = []
+
+    def step_in(node: cst.CSTNode) -> None:
+        stack.append((node, iter(_children(node) if enter(node) is not False else ())))
+
+    step_in(root)
     while stack:
         node, children = stack[-1]
         child = next(children, None)
@@ -123,8 +129,7 @@ def _walk_iteratively(root: cst.CSTNode, enter: Callback, leave: Callback) -> No
             stack.pop()
             leave(node)
         else:
-            enter(child)
-            stack.append((child, iter(_children(child))))
+            step_in(child)
 
 
 def _children(node: cst.CSTNode) -> list[cst.CSTNode]:
