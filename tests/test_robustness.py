@@ -243,3 +243,17 @@ def test_two_processes_on_one_tree_and_cache(project: Path) -> None:
     assert outputs[0].decode().rstrip().endswith("Found 60 errors (30 fixable with --fix).")
     again = subprocess.run(command, cwd=project, capture_output=True, env=ENV, check=False)
     assert again.stdout == outputs[0]
+
+
+def test_an_imported_module_nested_too_deeply_is_never_parsed(project: Path) -> None:
+    """Its facts and its functions are read for the route's check: libcst would overflow its stack."""
+    write(
+        project,
+        {
+            "app/services/deep.py": "X = " + "(" * 3000 + "1" + ")" * 3000 + "\ndef helper() -> None:\n    pass\n",
+            "app/api/routes/r.py": "from app.services.deep import helper\n\nasync def h() -> None:\n    helper()\n",
+        },
+    )
+    result = fapcheck(project)
+    assert (result.returncode, result.stderr) == (1, b"")
+    assert result.stdout.decode().splitlines()[0].startswith("app/services/deep.py:1:1: FAP001 cannot parse file")

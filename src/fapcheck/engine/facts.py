@@ -19,7 +19,7 @@ from pathlib import Path
 import libcst as cst
 
 from fapcheck.engine.context import FileContext
-from fapcheck.engine.plan import source_encoding
+from fapcheck.engine.parsing import parse_source
 from fapcheck.engine.symbols import Definition, ModuleFacts, Param
 from fapcheck.engine.walk import walk
 
@@ -31,11 +31,8 @@ def module_facts(path: Path, source: bytes, module: str, is_package: bool, layer
     skeleton of the module whose bodies are cut down to `...` (or `yield`):
     half the text on typical code, the same facts.
     """
-    try:
-        encoding = source_encoding(source)
-        text = source.decode(encoding)
-        tree = cst.parse_module(skeleton(text), cst.PartialParserConfig(encoding=encoding))
-    except Exception:  # syntax errors, undecodable bytes: the file's own check reports them
+    tree = parse_source(source, str(path), skeleton)
+    if tree is None:
         return ModuleFacts(module, layer)
     return facts_of_tree(tree, str(path), module, is_package, layer, find_generators=b"yield" in source)
 

@@ -7,13 +7,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import libcst as cst
-
 from fapcheck.catalog import LAYERS, REPOSITORY, ROUTE, UNMAPPED
 from fapcheck.config import Config
 from fapcheck.engine.context import FileContext
 from fapcheck.engine.index import ProjectIndex
-from fapcheck.engine.runner import source_encoding
+from fapcheck.engine.parsing import parse_file
+from fapcheck.engine.walk import walk
 from fapcheck.rules.fap102_import_points_up_the_stack import FORBIDDEN
 
 
@@ -41,19 +40,6 @@ class ImportGraph:
         return counts
 
 
-class _Tracker(cst.CSTVisitor):
-    def __init__(self, ctx: FileContext) -> None:
-        super().__init__()
-        self.ctx = ctx
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        self.ctx.enter(node)
-        return True
-
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        self.ctx.leave(original_node)
-
-
 def build_graph(files: Sequence[Path], config: Config) -> ImportGraph:
     """Parse each file once with the context tracker only; unparsable files are left out."""
     layer_map = config.layer_map()
@@ -63,14 +49,11 @@ def build_graph(files: Sequence[Path], config: Config) -> ImportGraph:
         module_name, is_package = index.module_name_for(path)
         layer = layer_map.layer_for(path).layer
         graph.modules[module_name] = layer
-        try:
-            source = path.read_bytes()
-            encoding = source_encoding(source)
-            module = cst.parse_module(source.decode(encoding), cst.PartialParserConfig(encoding=encoding))
-        except Exception:
+        module = parse_file(path)
+        if module is None:
             continue  # `fapcheck check` reports it as FAP001
         ctx = FileContext(str(path), layer, module_name, is_package, index)
-        module.visit(_Tracker(ctx))
+        walk(module, ctx.enter, ctx.leave)
         for item in ctx.imports:
             if item.type_checking or not item.module:
                 continue

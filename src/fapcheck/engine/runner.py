@@ -21,6 +21,7 @@ from fapcheck.engine.context import FileContext
 from fapcheck.engine.facts import facts_of_tree
 from fapcheck.engine.fixes import build_fix
 from fapcheck.engine.index import ProjectIndex
+from fapcheck.engine.parsing import parse_file
 from fapcheck.engine.plan import ENGINE_CODES, Planner, source_encoding
 from fapcheck.engine.plan import failed as _failed
 from fapcheck.engine.plan import source_line as _line
@@ -241,11 +242,8 @@ def collect_function_facts(path: Path, index: ProjectIndex, config: Config) -> d
     """Function facts of another project module: one parse, one walk, no positions."""
     from fapcheck.rules._function_facts import FunctionFactsCollector
 
-    try:
-        source = path.read_bytes()
-        encoding = source_encoding(source)
-        module = cst.parse_module(source.decode(encoding), cst.PartialParserConfig(encoding=encoding))
-    except Exception:  # the module's own check reports it as FAP001
+    module = parse_file(path)
+    if module is None:  # the module's own check reports it as FAP001
         return {}
     module_name, is_package = index.module_name_for(path)
     ctx = FileContext(str(path), index.layer_map.layer_for(path).layer, module_name, is_package, index)
@@ -256,32 +254,22 @@ def collect_function_facts(path: Path, index: ProjectIndex, config: Config) -> d
 
 def definition_lines(path: Path, module_name: str) -> dict[str, int]:
     """The line of every function definition, by qualified name (only for functions named in messages)."""
-    try:
-        source = path.read_bytes()
-        encoding = source_encoding(source)
-        module = cst.parse_module(source.decode(encoding), cst.PartialParserConfig(encoding=encoding))
-    except Exception:
+    module = parse_file(path)
+    if module is None:
         return {}
     positions = positions_of(module)
     lines: dict[str, int] = {}
+    names: list[str] = [module_name] if module_name else []
 
-    class _Lines(cst.CSTVisitor):
-        def __init__(self) -> None:
-            super().__init__()
-            self.names: list[str] = [module_name] if module_name else []
+    def enter(node: cst.CSTNode) -> None:
+        if isinstance(node, cst.FunctionDef):
+            lines.setdefault(".".join([*names, node.name.value]), positions[node.name].start.line)
+        if isinstance(node, (cst.ClassDef, cst.FunctionDef)):
+            names.append(node.name.value)
 
-        def visit_ClassDef(self, node: cst.ClassDef) -> None:
-            self.names.append(node.name.value)
+    def leave(node: cst.CSTNode) -> None:
+        if isinstance(node, (cst.ClassDef, cst.FunctionDef)):
+            names.pop()
 
-        def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-            self.names.pop()
-
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-            lines.setdefault(".".join([*self.names, node.name.value]), positions[node.name].start.line)
-            self.names.append(node.name.value)
-
-        def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-            self.names.pop()
-
-    module.visit(_Lines())
+    walk(module, enter, leave)
     return lines
