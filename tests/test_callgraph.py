@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from fapcheck.cli import app
 
-from conftest import FIXTURES
+from conftest import FIXTURES, write
 
 runner = CliRunner()
 PROJECT = FIXTURES / "rules" / "FAP406"
@@ -72,31 +72,19 @@ def read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return names
 
 
-def in_project(root: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    monkeypatch.chdir(root)
-
-
-def test_a_class_call_or_a_missing_method_reads_no_module(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, read: list[str]
-) -> None:
+def test_a_class_call_or_a_missing_method_reads_no_module(project: Path, read: list[str]) -> None:
     schema = "class UserOut:\n    def __init__(self, name: str) -> None:\n        open(name)\n"
     calls = "    UserOut('a')\n    UserOut.model_validate({})\n"
     imports = "from app.schemas.user import UserOut\n\n"
-    in_project(
-        tmp_path,
-        monkeypatch,
+    write(
+        project,
         {"app/schemas/user.py": schema, "app/api/routes/x.py": f"{imports}async def h():\n{calls}"},
     )
     assert concise("--no-cache") == []
     assert read == []
 
 
-def test_function_facts_of_other_modules_come_from_the_cache(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, read: list[str]
-) -> None:
+def test_function_facts_of_other_modules_come_from_the_cache(project: Path, read: list[str]) -> None:
     route = (
         "from app.services.slow import wait\nfrom app.services.mixed import pause\n\n"
         "async def h() -> None:\n    wait()\n    pause()\n"
@@ -107,7 +95,7 @@ def test_function_facts_of_other_modules_come_from_the_cache(
         "app/services/mixed.py": mixed,
         "app/api/routes/x.py": route,
     }
-    in_project(tmp_path, monkeypatch, files)
+    write(project, files)
     first = concise()
     assert len(first) == 2
     assert read == ["slow.py"]  # mixed.py's were gathered in its own check

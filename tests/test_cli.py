@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +11,7 @@ from typer.testing import CliRunner
 from fapcheck import __version__
 from fapcheck.cli import app
 
-from conftest import FIXTURES, REPO, write
+from conftest import FIXTURES, REPO, run_fapcheck, write
 
 runner = CliRunner()
 
@@ -34,18 +32,8 @@ CLEAN = {
 
 
 def fapcheck(*args: str, cwd: Path | None = None, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
-    # This checkout's sources, whatever the working directory and whichever fapcheck is installed.
-    env["PYTHONPATH"] = os.pathsep.join([str(REPO / "src"), env.get("PYTHONPATH", "")])
-    return subprocess.run(
-        [sys.executable, "-m", "fapcheck", *args],
-        cwd=cwd,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
+    result: subprocess.CompletedProcess[str] = run_fapcheck(*args, cwd=cwd, stdin=stdin)
+    return result
 
 
 def test_version() -> None:

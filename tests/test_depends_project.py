@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-from conftest import FIXTURES, REPO
+from conftest import FIXTURES, run_fapcheck
 
 PROJECT = FIXTURES / "projects" / "depends"
 
 
 def concise(*args: str, stdin: str | None = None) -> list[tuple[str, str]]:
-    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
-    env["PYTHONPATH"] = str(REPO / "src")
-    done = subprocess.run(
-        [sys.executable, "-m", "fapcheck", "--output-format", "concise", "--quiet", *args],
-        cwd=PROJECT,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
+    done = run_fapcheck("--output-format", "concise", "--quiet", *args, cwd=PROJECT, stdin=stdin)
     assert done.returncode in (0, 1), done.stderr
     found = []
     for line in done.stdout.splitlines():
@@ -60,13 +47,5 @@ def test_the_route_file_alone_is_clean_without_its_project(tmp_path: Path) -> No
     target = tmp_path / "app/api/routes/users.py"
     target.parent.mkdir(parents=True)
     target.write_text((PROJECT / "app/api/routes/users.py").read_text(encoding="utf-8"), encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
-    done = subprocess.run(
-        [sys.executable, "-m", "fapcheck", "--isolated", "--output-format", "concise", str(target)],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
+    done = run_fapcheck("--isolated", "--output-format", "concise", str(target), cwd=tmp_path)
     assert done.returncode == 0, done.stdout

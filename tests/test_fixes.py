@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +12,7 @@ from typer.testing import CliRunner
 
 from fapcheck.cli import app
 
-from conftest import FIXTURES, write
+from conftest import FIXTURES, run_fapcheck, write
 
 runner = CliRunner()
 
@@ -68,9 +66,7 @@ def test_full_output_marks_fixable_findings(project: Path) -> None:
 
 def test_diff_writes_nothing_and_exits_1(project: Path) -> None:
     write(project, NOQA)
-    result = subprocess.run(
-        [sys.executable, "-m", "fapcheck", "--diff"], cwd=project, capture_output=True, text=True, check=False
-    )
+    result = run_fapcheck("--diff", cwd=project)
     assert result.returncode == 1
     assert result.stdout == (
         "--- a/app/api/users.py\n+++ b/app/api/users.py\n@@ -1 +1 @@\n-import os  # noqa: FAP101\n+import os\n"
@@ -93,13 +89,7 @@ def test_read_only_file_is_not_touched(project: Path) -> None:
     write(project, NOQA)
     target = project / "app/api/users.py"
     os.chmod(target, 0o444)
-    result = subprocess.run(
-        [sys.executable, "-m", "fapcheck", "--fix", "--output-format", "concise"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_fapcheck("--fix", "--output-format", "concise", cwd=project)
     assert result.returncode == 2
     assert result.stderr == "error: app/api/users.py: cannot write fixes: the file is read-only\n"
     assert "app/api/users.py:1:12: FAP002" in result.stdout
@@ -108,13 +98,8 @@ def test_read_only_file_is_not_touched(project: Path) -> None:
 
 def test_fix_from_stdin_prints_the_fixed_source(project: Path) -> None:
     write(project, NOQA)
-    result = subprocess.run(
-        [sys.executable, "-m", "fapcheck", "--fix", "-", "--stdin-filename", "app/api/users.py"],
-        cwd=project,
-        input="import os  # noqa: FAP101\n",
-        capture_output=True,
-        text=True,
-        check=False,
+    result = run_fapcheck(
+        "--fix", "-", "--stdin-filename", "app/api/users.py", cwd=project, stdin="import os  # noqa: FAP101\n"
     )
     assert result.stdout == "import os\n"
     assert result.returncode == 0

@@ -22,7 +22,7 @@ from fapcheck.engine.files import discover
 from fapcheck.engine.index import ProjectIndex
 from test_fixtures import project_config, projects
 
-from conftest import REPO, write
+from conftest import REPO, aged, write
 
 runner = CliRunner()
 
@@ -108,15 +108,6 @@ def test_an_unused_noqa_in_a_file_no_rule_needs_is_reported(project: Path) -> No
 # ------------------------------------------------------------------ cache
 
 
-def aged(project: Path) -> None:
-    """Directories and files changed in the last seconds are never trusted by the cache (their mtime may move)."""
-    past = time.time() - 60
-    for directory, _, files in os.walk(project):
-        os.utime(directory, (past, past))
-        for name in files:  # files read for cross-module facts are vouched for by their stamp too
-            os.utime(os.path.join(directory, name), (past, past))
-
-
 def no_checker(config: Config) -> None:
     raise AssertionError("a file was checked although the cache holds its result")
 
@@ -182,22 +173,6 @@ def _planted_call(command: str) -> bytes:
     return pickle.dumps({"x": Planted()})
 
 
-def test_an_unwritable_cache_gives_one_warning_and_the_run_goes_on(project: Path) -> None:
-    write(project, {**ROUTE_TO_REPO, "app/repositories/__init__.py": "", "app/repositories/users.py": ""})
-    write(project, {"blocker": "a file where the cache directory should be"})
-    result = subprocess.run(
-        [sys.executable, "-m", "fapcheck", "--cache-dir", "blocker/cache", "--output-format", "concise"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "PYTHONPATH": str(REPO / "src")},
-    )
-    assert result.returncode == 1
-    assert "FAP101" in result.stdout
-    assert result.stderr.count("warning: cannot write the cache") == 1
-
-
 def test_no_cache_writes_nothing(project: Path) -> None:
     write(project, ROUTE_TO_REPO)
     runner.invoke(app, ["--no-cache"])
@@ -234,21 +209,6 @@ def test_a_warm_run_does_not_import_libcst(project: Path) -> None:
 def test_one_file_that_no_rule_needs_does_not_import_libcst(project: Path) -> None:
     stdin = "import time\n\nfrom pydantic import BaseModel\n\n\ndef f() -> None:\n    time.sleep(1)\n"
     assert imported_modules(project, "-", "--stdin-filename", "app/schemas/user.py", stdin=stdin) == "imported:"
-
-
-def test_two_runs_sharing_a_cache_leave_it_readable(project: Path) -> None:
-    files = {f"app/api/r{i}.py": f"from app.repositories.x{i} import X\n" for i in range(20)}
-    files.update({f"app/repositories/x{i}.py": "class X: ...\n" for i in range(20)})
-    write(project, {**files, "app/__init__.py": "", "app/api/__init__.py": "", "app/repositories/__init__.py": ""})
-    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
-    command = [sys.executable, "-m", "fapcheck", "--output-format", "concise", "-j", "1"]
-    runs = [subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, env=env) for _ in range(2)]
-    outputs = [run.communicate()[0] for run in runs]
-    assert outputs[0] == outputs[1]
-    aged(project)
-    again = subprocess.run(command, cwd=project, capture_output=True, env=env, check=False)
-    assert again.stdout == outputs[0]
-    assert again.stdout.count(b"FAP101") == 20
 
 
 def test_answers_confirmed_once_are_stamped_for_the_next_run(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,21 +13,16 @@ from typer.testing import CliRunner
 
 from fapcheck.cli import app
 
-from conftest import REPO, write
+from conftest import REPO, aged, checkout_env, run_fapcheck, write
 
 runner = CliRunner()
-ENV = {**os.environ, "PYTHONPATH": str(REPO / "src")}
 
 
 def fapcheck(project: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [sys.executable, "-m", "fapcheck", "--isolated", "--no-cache", "--output-format", "concise", *args],
-        cwd=project,
-        capture_output=True,
-        env=ENV,
-        check=False,
-        timeout=300,
+    result: subprocess.CompletedProcess[bytes] = run_fapcheck(
+        "--isolated", "--no-cache", "--output-format", "concise", *args, cwd=project, text=False
     )
+    return result
 
 
 def one_file(project: Path, data: bytes, name: str = "app/services/x.py") -> tuple[int, str, str]:
@@ -142,33 +137,31 @@ def test_unreadable_files_and_symlink_loops(project: Path) -> None:
 )
 def test_bad_configuration_exits_2_with_one_line(project: Path, pyproject: str, message: str) -> None:
     write(project, {"pyproject.toml": pyproject, "app/x.py": "x = 1\n"})
-    result = subprocess.run(
-        [sys.executable, "-m", "fapcheck", "--no-cache"],
-        cwd=project,
-        capture_output=True,
-        env=ENV,
-        check=False,
-        text=True,
-    )
+    result = run_fapcheck("--no-cache", cwd=project)
     assert result.returncode == 2
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], result.stderr
 
 
-def test_unwritable_cache_directory_warns_and_goes_on(project: Path) -> None:
-    write(project, {"app/api/users.py": "import os\n", "blocker": "a file where the cache directory would be\n"})
-    result = subprocess.run(
-        [sys.executable, "-m", "fapcheck", "--cache-dir", "blocker/cache", "--output-format", "concise"],
-        cwd=project,
-        capture_output=True,
-        env=ENV,
-        check=False,
-        text=True,
+def test_unwritable_cache_directory_warns_once_and_keeps_the_findings(project: Path) -> None:
+    write(
+        project,
+        {
+            "app/__init__.py": "",
+            "app/api/__init__.py": "",
+            "app/api/users.py": "from app.repositories.users import UserRepository\n",
+            "app/repositories/__init__.py": "",
+            "app/repositories/users.py": "",
+            "blocker": "a file where the cache directory would be\n",
+        },
     )
-    assert result.returncode == 0
+    result = run_fapcheck("--cache-dir", "blocker/cache", "--output-format", "concise", cwd=project)
+    assert result.returncode == 1
+    assert "FAP101" in result.stdout
     assert result.stderr.startswith("warning: cannot write the cache in blocker/cache")
     assert "continuing without it" in result.stderr
+    assert result.stderr.count("warning: cannot write the cache") == 1
 
 
 def test_an_internal_error_in_one_file_keeps_the_others(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -219,12 +212,7 @@ def test_checked_code_is_never_executed(project: Path) -> None:
 
 def test_same_output_across_runs_and_job_counts() -> None:
     args = ("--no-cache", "--output-format", "concise", "--select", "ALL", "--exit-zero", "fixtures")
-    outputs = {
-        subprocess.run(
-            [sys.executable, "-m", "fapcheck", *args, "-j", jobs], cwd=REPO, capture_output=True, env=ENV, check=False
-        ).stdout
-        for jobs in ("1", "2", "1", "2")
-    }
+    outputs = {run_fapcheck(*args, "-j", jobs, cwd=REPO).stdout for jobs in ("1", "2", "1", "2")}
     assert len(outputs) == 1
     assert len(outputs.pop().splitlines()) > 100
 
@@ -235,14 +223,16 @@ def test_two_processes_on_one_tree_and_cache(project: Path) -> None:
         for i in range(30)
     }
     files.update({f"app/repositories/x{i}.py": "class X: ...\n" for i in range(30)})
-    write(project, files)
+    write(project, {**files, "app/__init__.py": "", "app/api/__init__.py": "", "app/repositories/__init__.py": ""})
     command = [sys.executable, "-m", "fapcheck", "--output-format", "concise", "--cache-dir", "shared-cache"]
-    runs = [subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, env=ENV) for _ in range(2)]
+    runs = [subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, env=checkout_env()) for _ in range(2)]
     outputs = [run.communicate(timeout=300)[0] for run in runs]
     assert outputs[0] == outputs[1]
     assert outputs[0].decode().rstrip().endswith("Found 60 errors (30 fixable with --fix).")
-    again = subprocess.run(command, cwd=project, capture_output=True, env=ENV, check=False)
+    aged(project)  # the next run trusts the stamps the two runs left
+    again = run_fapcheck(*command[3:], cwd=project, text=False)
     assert again.stdout == outputs[0]
+    assert again.stdout.count(b"FAP101") == 30
 
 
 def test_an_imported_module_nested_too_deeply_is_never_parsed(project: Path) -> None:
