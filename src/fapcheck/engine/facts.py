@@ -169,14 +169,18 @@ class _Collector:
             )
         return tuple(found)
 
+    def signature(self, node: cst.FunctionDef, skip_first: bool = False) -> tuple[Param, ...]:
+        """A def's parameters, read in its own scope as the context tracker sets it up."""
+        self.ctx.enter(node)
+        try:
+            return self.params(node.params, skip_first)
+        finally:
+            self.ctx.leave(node)
+
     def function(self, node: cst.FunctionDef) -> Definition:
         ctx = self.ctx
         returns = produced_type(ctx, node.returns.annotation) if node.returns is not None else None
-        ctx.enter(node)
-        try:
-            params = self.params(node.params)
-        finally:
-            ctx.leave(node)
+        params = self.signature(node)
         return Definition(
             self.prefix + node.name.value,
             "function",
@@ -201,11 +205,7 @@ class _Collector:
                 if isinstance(statement, cst.FunctionDef):
                     methods.append(statement.name.value)
                     if statement.name.value == "__init__":
-                        ctx.enter(statement)
-                        try:
-                            params = self.params(statement.params, skip_first=True)
-                        finally:
-                            ctx.leave(statement)
+                        params = self.signature(statement, skip_first=True)
         finally:
             ctx.leave(node)
         return Definition(
