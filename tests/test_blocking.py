@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 from fapcheck import lint_source
 from fapcheck.cli import app
 from fapcheck.config import Config
-from fapcheck.engine.context import FileContext
-from fapcheck.rules._calls import BlockingCall, UserCalls, blocking_call, user_calls
+from fapcheck.semantic.calls import BlockingCall, UserCalls, blocking_call, user_calls
+from fapcheck.semantic.context import FileContext
 
 from conftest import write
 

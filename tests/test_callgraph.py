@@ -59,16 +59,16 @@ def test_a_chain_ends_when_the_helper_is_fixed(tmp_path: Path, monkeypatch: pyte
 @pytest.fixture
 def read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The modules whose functions FAP406 read by parsing them."""
-    from fapcheck.engine import runner as engine_runner
+    from fapcheck.semantic import callgraph as callgraph_module
 
     names: list[str] = []
-    original = engine_runner.collect_function_facts
+    original = callgraph_module.collect_function_facts
 
     def reading(path: Path, *rest: object) -> object:
         names.append(path.name)
         return original(path, *rest)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(engine_runner, "collect_function_facts", reading)
+    monkeypatch.setattr(callgraph_module, "collect_function_facts", reading)
     return names
 
 

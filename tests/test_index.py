@@ -8,9 +8,9 @@ from pathlib import Path
 import libcst as cst
 
 from fapcheck.config import Config
-from fapcheck.engine.context import FileContext
-from fapcheck.engine.facts import module_facts
-from fapcheck.engine.index import ProjectIndex
+from fapcheck.semantic.context import FileContext
+from fapcheck.semantic.facts import module_facts
+from fapcheck.semantic.index import ProjectIndex
 
 from conftest import REPO, write
 
@@ -115,7 +115,7 @@ def test_a_route_sees_a_session_from_an_alias_of_another_module(tmp_path: Path) 
 
 
 def _full_facts(path: Path) -> object:
-    from fapcheck.engine.facts import facts_of_tree
+    from fapcheck.semantic.facts import facts_of_tree
 
     source = path.read_bytes()
     return facts_of_tree(cst.parse_module(source), str(path), "m", False, "service", b"yield" in source)

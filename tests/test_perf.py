@@ -19,7 +19,7 @@ from fapcheck.engine import batch, plan
 from fapcheck.engine.batch import RunResult, run
 from fapcheck.engine.cache import CACHE_DIR_NAME
 from fapcheck.engine.files import discover
-from fapcheck.engine.index import ProjectIndex
+from fapcheck.semantic.index import ProjectIndex
 from test_fixtures import project_config, projects
 
 from conftest import REPO, aged, write
@@ -266,7 +266,7 @@ DEPS_AND_ROUTE = {
 @pytest.fixture
 def facts_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The modules whose facts were read by parsing them again."""
-    from fapcheck.engine import facts
+    from fapcheck.semantic import facts
 
     parsed: list[str] = []
     original = facts.module_facts
@@ -320,8 +320,8 @@ def test_corrupt_stored_facts_are_read_from_the_module_again(project: Path, fact
 
 
 def test_worker_processes_share_module_facts_by_content(tmp_path: Path) -> None:
-    from fapcheck.engine.exchange import FactsExchange
-    from fapcheck.engine.symbols import ModuleFacts
+    from fapcheck.semantic.exchange import FactsExchange
+    from fapcheck.semantic.symbols import ModuleFacts
 
     exchange = FactsExchange(tmp_path)
     facts = ModuleFacts("app.models", "model", imports=("sqlalchemy.orm",))
@@ -329,7 +329,7 @@ def test_worker_processes_share_module_facts_by_content(tmp_path: Path) -> None:
     assert exchange.get("/p/app/models.py", "app.models", "model", b"digest-1") == facts
     assert exchange.get("/p/app/models.py", "app.models", "model", b"digest-2") is None  # the file changed
     assert exchange.get("/p/app/models.py", "models", "model", b"digest-1") is None  # reached by another name
-    from fapcheck.rules._function_facts import FunctionFacts
+    from fapcheck.semantic.symbols import FunctionFacts
 
     functions = {"app.models.load": FunctionFacts("app.models.load", False, "/p/app/models.py", "open()")}
     exchange.put_functions("/p/app/models.py", "app.models", b"digest-1", functions)
@@ -345,8 +345,8 @@ def test_facts_kept_between_checks_are_used_while_the_module_is_unchanged(
     project: Path, facts_parses: list[str]
 ) -> None:
     """The language server keeps one dict of facts for all its checks."""
-    from fapcheck.engine.index import KnownFacts
     from fapcheck.engine.runner import Checker
+    from fapcheck.semantic.index import KnownFacts
 
     write(project, DEPS_AND_ROUTE)
     route = project / "app/api/routes/items.py"
@@ -388,9 +388,10 @@ def test_facts_parsed_for_a_module_no_rule_parses_are_kept_in_its_cache_entry(
 
 
 def test_facts_parsed_elsewhere_attach_to_the_module_s_entry_with_the_same_content(tmp_path: Path) -> None:
-    from fapcheck.engine.cache import ResultCache, load_facts
-    from fapcheck.engine.symbols import ModuleFacts
+    from fapcheck.engine.cache import ResultCache
     from fapcheck.findings import FileResult
+    from fapcheck.semantic.storage import load_facts
+    from fapcheck.semantic.symbols import ModuleFacts
 
     cache = ResultCache(tmp_path / "cache", Config(root=tmp_path))
     facts = ModuleFacts("app.errors", "unmapped", imports=("fastapi.HTTPException",))

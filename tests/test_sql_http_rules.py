@@ -8,9 +8,9 @@ import pytest
 
 from fapcheck.api import lint_paths, lint_source
 from fapcheck.config import Config
-from fapcheck.engine.index import ProjectIndex
-from fapcheck.engine.symbols import Binding
 from fapcheck.rules._sql import looks_like_sql
+from fapcheck.semantic.index import ProjectIndex
+from fapcheck.semantic.symbols import Binding
 
 from conftest import write
 

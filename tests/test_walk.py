@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
-from fapcheck.engine.walk import SKIPPED, walk
+from fapcheck.semantic.walk import SKIPPED, walk
 
 from conftest import REPO
 
@@ -138,7 +138,7 @@ def _nodes(module: cst.Module) -> list[cst.CSTNode]:
 
 
 def test_a_field_visited_only_when_set_keeps_its_place(monkeypatch: pytest.MonkeyPatch) -> None:
-    from fapcheck.engine import walk as walk_module
+    from fapcheck.semantic import walk as walk_module
 
     monkeypatch.setattr(walk_module, "_FIELDS", {})  # learn the order from an f-string without a format spec
     module = cst.parse_module('a = f"{x}"\nb = f"{y:>{width}}"\n')

@@ -17,10 +17,10 @@ from pygls.lsp.server import LanguageServer
 
 from fapcheck import __version__
 from fapcheck.config import Config, ConfigError, find_pyproject, load_config
-from fapcheck.engine.index import KnownFacts
 from fapcheck.engine.runner import Checker
 from fapcheck.findings import Finding
 from fapcheck.report import rule_url
+from fapcheck.semantic.index import KnownFacts
 
 DEBOUNCE_SECONDS = 0.3  # after the last keystroke, before re-checking a changed document
 SOURCE = "fapcheck"

@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING
 
 from fapcheck.config import Config
 from fapcheck.engine.cache import ResultCache
-from fapcheck.engine.index import Contents, KnownFacts, KnownFunctions, ProjectIndex, Stamps, digest_of, file_stat
 from fapcheck.engine.plan import Planner
 from fapcheck.findings import FileResult, Finding
+from fapcheck.semantic.index import Contents, KnownFacts, KnownFunctions, ProjectIndex, Stamps, digest_of, file_stat
 
 if TYPE_CHECKING:
     from fapcheck.engine.runner import Checker
-    from fapcheck.engine.symbols import ModuleFacts
+    from fapcheck.semantic.symbols import ModuleFacts
 
 # Below this many files to check, starting worker processes costs more than it saves.
 MIN_POOL_FILES = 16
@@ -240,7 +240,7 @@ _WORKER: Checker | None = None
 
 def _init_worker(config: Config, known: Known, exchange: str) -> None:
     global _WORKER
-    from fapcheck.engine.exchange import FactsExchange
+    from fapcheck.semantic.exchange import FactsExchange
 
     _WORKER = _checker(config, known)
     _WORKER.index.exchange = FactsExchange(Path(exchange))

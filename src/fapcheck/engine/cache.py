@@ -18,23 +18,21 @@ data classes, so a planted file cannot run code.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
-import enum
 import hashlib
 import io
 import os
 import pickle
 import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 from fapcheck import __version__
 from fapcheck.config import Config
-from fapcheck.engine.index import (
+from fapcheck.findings import FileResult
+from fapcheck.semantic.index import (
     Contents,
     KnownFacts,
     KnownFunctions,
@@ -45,11 +43,11 @@ from fapcheck.engine.index import (
     mtime_ns,
     trusted_stat,
 )
-from fapcheck.engine.symbols import ModuleFacts
-from fapcheck.findings import FileResult
+from fapcheck.semantic.storage import SafeUnpickler, unpickle, write_atomic
+from fapcheck.semantic.symbols import ModuleFacts
 
 CACHE_DIR_NAME = ".fapcheck_cache"
-_FORMAT = 5
+_FORMAT = 6
 _PACKS_KEPT = 8
 
 
@@ -92,17 +90,6 @@ def settings_key(config: Config) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
 
 
-class _SafeUnpickler(pickle.Unpickler):
-    def find_class(self, module: str, name: str) -> Any:
-        if module == "fapcheck" or module.startswith("fapcheck."):
-            value = getattr(sys.modules.get(module) or __import__(module, fromlist=[name]), name, None)
-            if isinstance(value, type) and (dataclasses.is_dataclass(value) or issubclass(value, enum.Enum)):
-                return value
-        if module == "pathlib" and name in ("Path", "PosixPath", "WindowsPath", "PurePosixPath", "PureWindowsPath"):
-            return getattr(__import__("pathlib"), name)
-        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache entry")
-
-
 class ResultCache:
     def __init__(self, directory: Path, config: Config) -> None:
         self.directory = directory
@@ -121,7 +108,7 @@ class ResultCache:
         except OSError:
             return {}
         try:
-            loaded = _SafeUnpickler(io.BytesIO(data)).load()
+            loaded = SafeUnpickler(io.BytesIO(data)).load()
         except Exception:  # corrupt or foreign: start afresh, the next save rewrites it
             return {}
         return loaded if isinstance(loaded, dict) else {}  # entries are checked when used
@@ -249,23 +236,9 @@ class ResultCache:
         return None
 
 
-def load_facts(blob: bytes) -> ModuleFacts | None:
-    """Stored facts, or None when the blob is corrupt or foreign."""
-    loaded = unpickle(blob)
-    return loaded if isinstance(loaded, ModuleFacts) else None
-
-
 def _loads(answers: bytes) -> Stamps | None:
     loaded = unpickle(answers)
     return loaded if isinstance(loaded, tuple) else None
-
-
-def unpickle(blob: bytes) -> object:
-    """What a blob holds, read with the unpickler that only builds fapcheck's own data classes; None if corrupt."""
-    try:
-        return _SafeUnpickler(io.BytesIO(blob)).load()
-    except Exception:  # corrupt or foreign: the caller treats it as absent
-        return None
 
 
 def _prune(directory: Path) -> None:
@@ -281,15 +254,3 @@ def _drop_other_formats(directory: Path) -> None:
     for old in directory.glob("v*"):
         if old.name != f"v{_FORMAT}" and old.name[1:].isdigit() and old.is_dir():
             shutil.rmtree(old, ignore_errors=True)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise

@@ -22,9 +22,9 @@ from fapcheck.config import Config
 from fapcheck.findings import Edit, FileResult, Finding, Fix
 
 if TYPE_CHECKING:
-    from fapcheck.engine.context import FileContext
     from fapcheck.engine.runner import Checker
     from fapcheck.rules.base import NodeFix
+    from fapcheck.semantic.context import FileContext
 
 MAX_ROUNDS = 10
 
@@ -94,7 +94,7 @@ class FixOutcome:
 
 def fix_source(checker: Checker, source: bytes, path: Path, display: str, unsafe: bool) -> FixOutcome:
     """Apply fixes in rounds until none is left (or a round would not parse); never touch FAP001 files."""
-    from fapcheck.engine.runner import source_encoding
+    from fapcheck.semantic.source import source_encoding
 
     current = source
     fixed = 0

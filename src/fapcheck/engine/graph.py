@@ -9,11 +9,11 @@ from pathlib import Path
 
 from fapcheck.catalog import LAYERS, REPOSITORY, ROUTE, UNMAPPED
 from fapcheck.config import Config
-from fapcheck.engine.context import FileContext
-from fapcheck.engine.index import ProjectIndex
-from fapcheck.engine.parsing import parse_file
-from fapcheck.engine.walk import walk
 from fapcheck.rules.fap102_import_points_up_the_stack import FORBIDDEN
+from fapcheck.semantic.context import FileContext
+from fapcheck.semantic.index import ProjectIndex
+from fapcheck.semantic.parsing import parse_file
+from fapcheck.semantic.walk import walk
 
 
 def forbidden_rule(source: str, target: str) -> str | None:

@@ -11,19 +11,18 @@ from __future__ import annotations
 
 import ast
 import re
-import tokenize
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import accumulate
 from pathlib import Path
 
 from fapcheck.catalog import BY_CODE, ROUTE_DECORATOR_METHODS, Trigger
 from fapcheck.config import Config
-from fapcheck.engine.index import ProjectIndex
 from fapcheck.engine.suppress import Suppressions, read_suppressions
 from fapcheck.findings import Edit, FileResult, Finding, Fix
 from fapcheck.layers import compile_pattern, relative_posix
+from fapcheck.semantic.index import ProjectIndex
+from fapcheck.semantic.source import source_encoding, too_deep
 
 ENGINE_CODES = frozenset({"FAP001", "FAP002"})  # reported by the engine, not by visitors
 _IMPORT_WORD = re.compile(r"\bimport\b")
@@ -124,37 +123,6 @@ class Planner:
             return FileResult(display, layer)
         findings = tuple(unused_noqa(display, layer, read_suppressions(text), codes, text.splitlines()))
         return FileResult(display, layer, tuple(sorted(findings)))
-
-
-_BRACKETS = re.compile(r"[\[\](){}]")
-_STEP = {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}
-# Long runs of prefix operators nest just as deeply as brackets do.
-_OPERATOR_RUN = re.compile(r"(?:(?:\bnot\b|\blambda\b[^:\n]*:|\bawait\b|[-+~*])\s*){400,}")
-_MAX_DEPTH = 150
-_TOO_COMPLEX = ("too many nested", "too many levels of indentation", "too many statically nested", "too complex")
-
-
-def too_deep(text: str, display: str) -> str | None:
-    """Why a file is nested too deeply to be parsed safely, or None.
-
-    A cheap scan (bracket depth, runs of prefix operators) finds the suspects;
-    CPython's compiler, which refuses such code itself, has the last word.
-    """
-    steps = map(_STEP.__getitem__, _BRACKETS.findall(text))
-    if max(accumulate(steps, initial=0)) <= _MAX_DEPTH and not _OPERATOR_RUN.search(text):
-        return None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            compile(text, display, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
-    except (MemoryError, RecursionError):
-        return "nested too deeply"
-    except SyntaxError as error:
-        if any(reason in str(error.msg) for reason in _TOO_COMPLEX):
-            return f"nested too deeply ({error.msg})"
-    except ValueError:
-        return None
-    return None
 
 
 def _compile(text: str, display: str) -> ast.Module | None:
@@ -292,18 +260,6 @@ def source_line(lines: list[str], line: int) -> str:
 
 
 _LINE_END = re.compile(rb"\r\n|\r|\n")
-
-
-def source_encoding(source: bytes) -> str:
-    """The PEP 263 / BOM encoding, as CPython would read the file."""
-    lines = iter(source.splitlines(keepends=True)[:2])
-    try:
-        encoding, _ = tokenize.detect_encoding(lambda: next(lines, b""))
-    except SyntaxError as error:
-        if "unknown encoding" in str(error) or "encoding problem" in str(error):
-            raise
-        return "utf-8"  # undecodable bytes in the first lines: let decoding say where
-    return encoding
 
 
 def decode_position(source: bytes, error: UnicodeDecodeError) -> tuple[int, int]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import libcst as cst
 
 from fapcheck.config import Config
-from fapcheck.engine.context import FileContext
 from fapcheck.rules.base import NodeFix, Report, Rule
+from fapcheck.semantic.context import FileContext
 
 
 class AwaitFixes(Rule):

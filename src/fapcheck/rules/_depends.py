@@ -16,11 +16,11 @@ import libcst as cst
 
 from fapcheck.catalog import DEPENDENCY, REPOSITORY, SERVICE
 from fapcheck.config import Config
-from fapcheck.engine.context import ASYNC_SESSION_CLASSES, FileContext
-from fapcheck.engine.facts import facts_of_tree
-from fapcheck.engine.symbols import Definition, ModuleFacts
 from fapcheck.layers import compile_pattern, relative_posix
 from fapcheck.rules.base import Report, Rule
+from fapcheck.semantic.context import ASYNC_SESSION_CLASSES, FileContext
+from fapcheck.semantic.facts import facts_of_tree
+from fapcheck.semantic.symbols import Definition, ModuleFacts
 
 SYNC_SESSION_TYPES = frozenset(
     {"sqlalchemy.orm.Session", "sqlalchemy.orm.session.Session", "sqlmodel.Session", "sqlmodel.orm.session.Session"}

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 import libcst as cst
 
 from fapcheck.config import Config
-from fapcheck.engine.context import DEPENDS_FUNCTIONS, FileContext
 from fapcheck.rules.base import Report, Rule
+from fapcheck.semantic.context import DEPENDS_FUNCTIONS, FileContext
 
 HTTP_EXCEPTIONS = frozenset(
     f"{module}.{name}"

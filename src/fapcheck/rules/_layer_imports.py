@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fapcheck.engine.context import ImportedName
-from fapcheck.engine.index import ModuleLocation
 from fapcheck.rules.base import Rule
+from fapcheck.semantic.context import ImportedName
+from fapcheck.semantic.index import ModuleLocation
 
 
 class ImportRule(Rule):

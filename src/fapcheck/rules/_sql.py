@@ -13,9 +13,9 @@ from collections.abc import Iterable, Mapping, Sequence
 import libcst as cst
 
 from fapcheck.config import Config
-from fapcheck.engine.context import FileContext
-from fapcheck.rules._calls import _provided_session
 from fapcheck.rules.base import Report, Rule
+from fapcheck.semantic.calls import _provided_session
+from fapcheck.semantic.context import FileContext
 
 
 def _qualify(modules: Iterable[str], names: Iterable[str]) -> frozenset[str]:

@@ -14,7 +14,7 @@ import libcst as cst
 
 from fapcheck.catalog import BY_CODE, RuleSpec
 from fapcheck.config import Config
-from fapcheck.engine.context import FileContext
+from fapcheck.semantic.context import FileContext
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +57,10 @@ class Rule(cst.BatchableCSTVisitor):
         self.ctx = ctx
         self.config = config
         self._sink = sink
+
+    def visitors(self) -> tuple[cst.BatchableCSTVisitor, ...]:
+        """What the engine's walk visits for this rule: the rule, after any collector it reads."""
+        return (self,)
 
     def report(self, node: cst.CSTNode, fix: NodeFix | None = None, **fields: object) -> None:
         message = self.message.format(**fields) if fields else self.message

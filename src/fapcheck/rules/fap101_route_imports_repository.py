@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from fapcheck.catalog import REPOSITORY
-from fapcheck.engine.context import ImportedName
 from fapcheck.rules._layer_imports import ImportRule
+from fapcheck.semantic.context import ImportedName
 
 
 class RouteImportsRepository(ImportRule):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from fapcheck.catalog import UPWARD_IMPORTS
-from fapcheck.engine.context import ImportedName
 from fapcheck.rules._layer_imports import ImportRule
+from fapcheck.semantic.context import ImportedName
 
 # For each layer, the layers above it that it must not import (shared with the rule's pre-check).
 FORBIDDEN: Mapping[str, frozenset[str]] = UPWARD_IMPORTS

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from fapcheck.engine.context import ImportedName
 from fapcheck.rules._layer_imports import ImportRule
+from fapcheck.semantic.context import ImportedName
 
 WEB_FRAMEWORKS = frozenset({"fastapi", "starlette"})
 

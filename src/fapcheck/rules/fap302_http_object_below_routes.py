@@ -5,10 +5,10 @@ from __future__ import annotations
 import libcst as cst
 
 from fapcheck.config import Config
-from fapcheck.engine.context import FileContext
 from fapcheck.rules._http import ADVICE, HttpExceptionRule, http_object_kind
 from fapcheck.rules._sql import place, source_of
 from fapcheck.rules.base import Report
+from fapcheck.semantic.context import FileContext
 
 
 class HttpObjectBelowRoutes(HttpExceptionRule):

@@ -7,17 +7,17 @@ from weakref import WeakKeyDictionary
 import libcst as cst
 
 from fapcheck.config import Config
-from fapcheck.engine.callgraph import CallGraph
-from fapcheck.engine.context import FileContext
-from fapcheck.engine.index import ProjectIndex
-from fapcheck.rules._function_facts import FunctionFactsCollector, _Open
-from fapcheck.rules.base import Report
+from fapcheck.rules.base import Report, Rule
+from fapcheck.semantic.callgraph import CallGraph
+from fapcheck.semantic.context import FileContext
+from fapcheck.semantic.function_facts import FunctionFactsCollector
+from fapcheck.semantic.index import ProjectIndex
 
 # One call graph per project index, that is per run and configuration.
 _GRAPHS: WeakKeyDictionary[ProjectIndex, CallGraph] = WeakKeyDictionary()
 
 
-class BlockingCallBehindProjectFunction(FunctionFactsCollector):
+class BlockingCallBehindProjectFunction(Rule):
     """Flags an `async def` that calls a synchronous project function that blocks.
 
     ## What it does
@@ -84,11 +84,10 @@ class BlockingCallBehindProjectFunction(FunctionFactsCollector):
 
     def __init__(self, ctx: FileContext, config: Config, sink: list[Report]) -> None:
         super().__init__(ctx, config, sink)
-        self._sites: list[tuple[cst.Call, str, str]] = []  # (call, callee, async caller)
+        self.collector = FunctionFactsCollector(ctx, config)
 
-    def project_call(self, node: cst.Call, callee: str, caller: _Open) -> None:
-        if caller.is_async and self.ctx.in_async:
-            self._sites.append((node, callee, self.ctx.function_name))
+    def visitors(self) -> tuple[cst.BatchableCSTVisitor, ...]:
+        return (self.collector, self)
 
     def leave_Module(self, original_node: cst.Module) -> None:
         if self.ctx.project is None:
@@ -97,9 +96,9 @@ class BlockingCallBehindProjectFunction(FunctionFactsCollector):
         if graph is None:
             graph = _GRAPHS[self.ctx.project] = CallGraph(self.ctx.project, self.config)
         # Seeded even without call sites here: files checked later that call into this module need no parse.
-        graph.seed(self.ctx.module_name, self.ctx.path, self.facts())
-        for node, callee, function in self._sites:
-            chain = graph.chain(callee)
+        graph.seed(self.ctx.module_name, self.ctx.path, self.collector.facts())
+        for call in self.collector.async_calls:
+            chain = graph.chain(call.callee)
             if chain is not None:
                 steps = " -> ".join(graph.describe(step) for step in chain.steps)
-                self.report(node, function=function, chain=steps, blocking=chain.blocking)
+                self.report(call.node, function=call.function, chain=steps, blocking=chain.blocking)

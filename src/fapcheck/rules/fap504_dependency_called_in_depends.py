@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fapcheck.engine.context import DEPENDS_FUNCTIONS
 from fapcheck.rules._depends import ChainRule, definition, short
 from fapcheck.rules.base import NodeFix
+from fapcheck.semantic.context import DEPENDS_FUNCTIONS
 
 
 class DependencyCalledInDepends(ChainRule):

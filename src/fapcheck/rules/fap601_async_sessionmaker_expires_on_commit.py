@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fapcheck.engine.context import ASYNC_SESSION_CLASSES
 from fapcheck.rules.base import NodeFix, Rule
+from fapcheck.semantic.context import ASYNC_SESSION_CLASSES
 
 ASYNC_FACTORIES = frozenset(
     {

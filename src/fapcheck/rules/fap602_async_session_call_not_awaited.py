@@ -5,10 +5,10 @@ from __future__ import annotations
 import libcst as cst
 
 from fapcheck.config import Config
-from fapcheck.engine.context import FileContext
 from fapcheck.rules._awaiting import AwaitFixes
 from fapcheck.rules._depends import ASYNC_SESSION_TYPES
 from fapcheck.rules.base import Report
+from fapcheck.semantic.context import FileContext
 
 COROUTINE_METHODS = frozenset(
     {

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import libcst as cst
 
-from fapcheck.engine.plan import source_encoding, too_deep
+from fapcheck.semantic.source import source_encoding, too_deep
 
 
 def parse_source(source: bytes, display: str, rewrite: Callable[[str], str] | None = None) -> cst.Module | None:

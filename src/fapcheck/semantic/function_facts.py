@@ -8,25 +8,17 @@ callables it calls directly. FAP406 follows these facts across modules.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import libcst as cst
 
 from fapcheck.config import Config
-from fapcheck.engine.context import FileContext
-from fapcheck.rules._blocking import BlockingCallRule, call_site
-from fapcheck.rules.base import Report
-
-
-@dataclass(frozen=True, slots=True)
-class FunctionFacts:
-    """What one function does, as far as blocking goes. Frozen and picklable, so it can be cached."""
-
-    qualname: str  # module.Class.method
-    is_async: bool
-    path: str
-    blocking: str | None = None  # the first direct blocking call, as written for a reader: 'requests.post()'
-    calls: tuple[str, ...] = ()  # qualified names of the callables it calls directly, in order
-
+from fapcheck.semantic.blocking import LoopCallTracker
+from fapcheck.semantic.context import FileContext
+from fapcheck.semantic.dispatch import Dispatcher
+from fapcheck.semantic.index import ProjectIndex
+from fapcheck.semantic.parsing import parse_file
+from fapcheck.semantic.symbols import FunctionFacts
 
 MEMOIZING_DECORATORS = frozenset({"functools.cache", "functools.lru_cache", "functools.cached_property"})
 
@@ -42,11 +34,21 @@ class _Open:
     memoized: bool = False
 
 
-class FunctionFactsCollector(BlockingCallRule):
-    """Collects FunctionFacts for every `def` of the module; reports nothing itself."""
+@dataclass(frozen=True, slots=True)
+class ProjectCall:
+    """A call of a project callable made on the event loop, in the body of an `async def`."""
 
-    def __init__(self, ctx: FileContext, config: Config, sink: list[Report]) -> None:
-        super().__init__(ctx, config, sink)
+    node: cst.Call
+    callee: str  # its qualified name
+    function: str  # the async function's name, as messages give it
+
+
+class FunctionFactsCollector(LoopCallTracker):
+    """Collects FunctionFacts for every `def` of the module, and the project calls of its `async def`s."""
+
+    def __init__(self, ctx: FileContext, config: Config) -> None:
+        super().__init__(ctx, config)
+        self.async_calls: list[ProjectCall] = []
         self.open: list[_Open] = []
         self.functions: dict[str, _Open] = {}
         self._lambda_depth = 0
@@ -106,12 +108,8 @@ class FunctionFactsCollector(BlockingCallRule):
         ctx = self.ctx
         if not self.open or ctx.in_signature or ctx.in_annotation or self._lambda_depth or self._once_depth:
             return
-        site = call_site(self.ctx, node, self._user)
-        if site.offloaded is not None:
-            self._offloaded.add(id(site.offloaded))
-        if site.hands_over:
-            self._async_results.update(id(arg.value) for arg in node.args)
-        if self._offloaded_depth or id(node) in self._async_results:
+        site = self.site_of(node)
+        if site is None:
             return
         current = self.open[-1]
         if site.blocking is not None:
@@ -121,10 +119,8 @@ class FunctionFactsCollector(BlockingCallRule):
         callee = self.callee(node)
         if callee is not None:
             current.calls.append(callee)
-            self.project_call(node, callee, current)
-
-    def project_call(self, node: cst.Call, callee: str, caller: _Open) -> None:
-        """A call of a project callable from `caller`; FAP406 hooks in here."""
+            if current.is_async and ctx.in_async:
+                self.async_calls.append(ProjectCall(node, callee, ctx.function_name))
 
     def callee(self, node: cst.Call) -> str | None:
         """The qualified name of a called project function or method, when it can be known."""
@@ -161,3 +157,15 @@ class FunctionFactsCollector(BlockingCallRule):
             )
             for qualname, entry in self.functions.items()
         }
+
+
+def collect_function_facts(path: Path, index: ProjectIndex, config: Config) -> dict[str, FunctionFacts]:
+    """Function facts of another project module: one parse, one walk, no positions."""
+    module = parse_file(path)
+    if module is None:  # the module's own check reports it as FAP001
+        return {}
+    module_name, is_package = index.module_name_for(path)
+    ctx = FileContext(str(path), index.layer_map.layer_for(path).layer, module_name, is_package, index)
+    collector = FunctionFactsCollector(ctx, config)
+    Dispatcher(ctx, [collector]).run(module)
+    return collector.facts()

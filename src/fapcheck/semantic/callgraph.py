@@ -12,13 +12,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from fapcheck.config import Config
-
-if TYPE_CHECKING:
-    from fapcheck.engine.index import ProjectIndex
-    from fapcheck.rules._function_facts import FunctionFacts
+from fapcheck.semantic.function_facts import collect_function_facts
+from fapcheck.semantic.index import ProjectIndex
+from fapcheck.semantic.positions import definition_lines
+from fapcheck.semantic.storage import unpickle
+from fapcheck.semantic.symbols import FunctionFacts
 
 _MAX_DEPTH = 25
 
@@ -61,8 +61,6 @@ class CallGraph:
         if key not in self._modules:
             self._modules[key] = {}  # a module that imports itself back sees nothing while in progress
             self._names[key] = module
-            from fapcheck.engine.runner import collect_function_facts
-
             self.index.content_stamp(str(location.path))  # before reading: what the cache compares
             exchange, digest = self.index.exchange, self.index.digest(str(location.path))
             shared = self._known(key, module, digest)
@@ -79,15 +77,11 @@ class CallGraph:
 
     def _known(self, key: str, module: str, digest: bytes) -> dict[str, FunctionFacts] | None:
         """Function facts from the result cache, while the module's content is the same."""
-        from fapcheck.rules._function_facts import FunctionFacts
-
         known = self.index.known_functions.get(key)
         if known is None or not digest or known[0] != digest:
             return None
         stored = known[1]
         if isinstance(stored, bytes):
-            from fapcheck.engine.cache import unpickle
-
             stored = unpickle(stored)
         if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == module):
             return None
@@ -160,8 +154,6 @@ class CallGraph:
         module = self._names.get(key, "")
         short = step.qualname[len(module) + 1 :] if module and step.qualname.startswith(module) else step.qualname
         if key not in self._lines:
-            from fapcheck.engine.runner import definition_lines
-
             self._lines[key] = definition_lines(Path(step.path), module)
         line = self._lines[key].get(step.qualname, 0)
         where = _display(step.path)

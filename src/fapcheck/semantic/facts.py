@@ -18,10 +18,10 @@ from pathlib import Path
 
 import libcst as cst
 
-from fapcheck.engine.context import FileContext
-from fapcheck.engine.parsing import parse_source
-from fapcheck.engine.symbols import Definition, ModuleFacts, Param
-from fapcheck.engine.walk import walk
+from fapcheck.semantic.context import FileContext
+from fapcheck.semantic.parsing import parse_source
+from fapcheck.semantic.symbols import Definition, ModuleFacts, Param
+from fapcheck.semantic.walk import walk
 
 
 def module_facts(path: Path, source: bytes, module: str, is_package: bool, layer: str) -> ModuleFacts:

@@ -79,3 +79,14 @@ class ModuleFacts:
             if definition.qualname == qualname:
                 return definition
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionFacts:
+    """What one function does, as far as blocking goes. Frozen and picklable, so it can be cached."""
+
+    qualname: str  # module.Class.method
+    is_async: bool
+    path: str
+    blocking: str | None = None  # the first direct blocking call, as written for a reader: 'requests.post()'
+    calls: tuple[str, ...] = ()  # qualified names of the callables it calls directly, in order

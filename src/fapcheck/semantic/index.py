@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING
 from fapcheck.layers import LayerDecision, LayerMap
 
 if TYPE_CHECKING:
-    from fapcheck.engine.exchange import FactsExchange
-    from fapcheck.engine.symbols import Binding, Definition, ModuleFacts, Param
+    from fapcheck.semantic.exchange import FactsExchange
+    from fapcheck.semantic.symbols import Binding, Definition, ModuleFacts, Param
 
 _MAX_HOPS = 12  # re-export chains longer than this are not followed
 
@@ -280,8 +280,8 @@ class ProjectIndex:
         return found
 
     def _read_facts(self, location: ModuleLocation, module: str, readable: bool) -> ModuleFacts:
-        from fapcheck.engine.facts import module_facts  # facts needs the context, which needs us
-        from fapcheck.engine.symbols import ModuleFacts
+        from fapcheck.semantic.facts import module_facts  # imports libcst: not on a run that parses nothing
+        from fapcheck.semantic.symbols import ModuleFacts
 
         key = str(location.path)
         layer = location.layer.layer
@@ -299,7 +299,7 @@ class ProjectIndex:
         if known is not None and digest and known[0] == digest:
             stored = known[1]
             if isinstance(stored, bytes):
-                from fapcheck.engine.cache import load_facts
+                from fapcheck.semantic.storage import load_facts
 
                 loaded = load_facts(stored)
                 if loaded is None:

@@ -15,12 +15,9 @@ import contextlib
 import hashlib
 import pickle
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from fapcheck.engine.symbols import ModuleFacts
-
-if TYPE_CHECKING:
-    from fapcheck.rules._function_facts import FunctionFacts
+from fapcheck.semantic.storage import unpickle, write_atomic
+from fapcheck.semantic.symbols import FunctionFacts, ModuleFacts
 
 
 class FactsExchange:
@@ -32,8 +29,6 @@ class FactsExchange:
         return self.directory / f"{hashlib.blake2b(text + digest, digest_size=16).hexdigest()}.pickle"
 
     def _read(self, entry: Path) -> object:
-        from fapcheck.engine.cache import unpickle
-
         try:
             blob = entry.read_bytes()
         except OSError:
@@ -41,8 +36,6 @@ class FactsExchange:
         return unpickle(blob)
 
     def _write(self, entry: Path, value: object) -> None:
-        from fapcheck.engine.cache import write_atomic
-
         if not entry.exists():
             with contextlib.suppress(OSError):
                 write_atomic(entry, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
@@ -57,8 +50,6 @@ class FactsExchange:
 
     def get_functions(self, path: str, module: str, digest: bytes) -> dict[str, FunctionFacts] | None:
         """The function facts FAP406 follows calls through."""
-        from fapcheck.rules._function_facts import FunctionFacts
-
         found = self._read(self._entry("functions", path, module, "", digest))
         if isinstance(found, dict) and all(isinstance(value, FunctionFacts) for value in found.values()):
             return found

@@ -20,8 +20,8 @@ from typing import Literal, cast
 import libcst as cst
 
 from fapcheck.catalog import ROUTE_DECORATOR_METHODS
-from fapcheck.engine.index import ProjectIndex
-from fapcheck.engine.symbols import LOCAL, Binding
+from fapcheck.semantic.index import ProjectIndex
+from fapcheck.semantic.symbols import LOCAL, Binding
 
 BUILTIN_NAMES = frozenset(dir(builtins))
 

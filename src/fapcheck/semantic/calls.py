@@ -20,7 +20,7 @@ from functools import cache
 
 import libcst as cst
 
-from fapcheck.engine.context import FileContext, Resolved
+from fapcheck.semantic.context import FileContext, Resolved
 
 NETWORK = "FAP401"
 SLEEP = "FAP402"
