@@ -15,12 +15,13 @@ from __future__ import annotations
 import builtins
 from collections.abc import Callable, ItemsView, Sequence, ValuesView
 from dataclasses import dataclass, field, replace
-from typing import Literal, cast
+from typing import Literal, TypeVar, cast
 
 import libcst as cst
 
 from fapcheck.catalog import ROUTE_DECORATOR_METHODS
 from fapcheck.semantic.index import ProjectIndex
+from fapcheck.semantic.products import product_call
 from fapcheck.semantic.symbols import LOCAL, Binding
 
 BUILTIN_NAMES = frozenset(dir(builtins))
@@ -127,6 +128,7 @@ class Frame:
     is_route: bool = False
     bindings: Bindings = field(default_factory=Bindings)
     attributes: dict[str, Binding] = field(default_factory=dict)  # self.<attr> types, on class frames
+    bases: tuple[cst.BaseExpression, ...] = ()  # a class's base expressions, resolved when asked
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +167,8 @@ class FileContext:
         self._type_checking_depth = 0
         self._signature_depth = 0
         self._annotation_depth = 0
+        self.classes: dict[str, Frame] = {}  # the classes of this file by qualified name, kept after the walk
+        self._top_defs: dict[str, cst.FunctionDef] = {}  # top-level functions, for their products
 
     # ------------------------------------------------------------ queries
 
@@ -252,6 +256,10 @@ class FileContext:
                 return None
             if node.attr.value in FLUENT_TYPES.get(base.qualname, ()):  # Path.cwd, path.parent
                 return Resolved(base.qualname, True)
+            if base.instance:
+                member = self.member_type(base.qualname, node.attr.value)
+                if member is not None:
+                    return Resolved(member, True)
             qualname = f"{base.qualname}.{node.attr.value}"
             if self.project is not None and not base.instance:
                 known = self.project.binding_for(qualname)
@@ -259,17 +267,118 @@ class FileContext:
                     return Resolved(known.qualname, True)
             return Resolved(qualname, False)
         if isinstance(node, cst.Call):
-            callee = self.resolve(node.func)
-            if callee is None:
-                return None
-            product = CALL_PRODUCTS.get((callee.qualname, callee.instance))
-            if product is None and callee.qualname in SESSIONMAKERS and _makes_async_sessions(self, node):
-                product = ASYNC_SESSIONMAKER
-            return Resolved(product or callee.qualname, True)
+            return self._call_result(node)
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Divide):
             left = self.resolve(node.left)
             return left if left is not None and left.instance and left.qualname in FLUENT_TYPES else None
         return None
+
+    def _call_result(self, node: cst.Call) -> Resolved | None:
+        """What calling something gives: a session from a session factory, an instance of a class, what a
+        project function returns; a library callable's result is named after the callable (`boto3.client`).
+        A project callable whose product cannot be known gives nothing: unknown stays unknown."""
+        callee = self.resolve(node.func)
+        if callee is None:
+            return None
+        product = CALL_PRODUCTS.get((callee.qualname, callee.instance))
+        if product is None and callee.qualname in SESSIONMAKERS and _makes_async_sessions(self, node):
+            product = ASYNC_SESSIONMAKER
+        if product is not None:
+            return Resolved(product, True)
+        if callee.instance:  # calling a value: `Path.home()` gives a path; a project object, unknown
+            return None if self.is_project_name(callee.qualname) else Resolved(callee.qualname, True)
+        if callee.qualname in NEW_TYPE_FUNCTIONS and len(node.args) >= 2:
+            alias = self.annotation_type(node.args[1].value)  # `UserId(5)` is what its NewType wraps
+            return Resolved(alias.qualname, True) if alias is not None else None
+        if not self.is_project_name(callee.qualname):
+            return Resolved(callee.qualname, True)
+        made = self.product_of(callee.qualname)
+        return Resolved(made, True) if made else None
+
+    def is_project_name(self, qualname: str) -> bool:
+        """Whether a qualified name is defined in this project (this file included); without a project
+        index (module facts are read alone), only this file's names are."""
+        module = qualname.rpartition(".")[0]
+        if self.module_name and (module == self.module_name or module.startswith(f"{self.module_name}.")):
+            return True
+        return self.project is not None and self.project.is_project_name(qualname)
+
+    def product_of(self, qualname: str) -> str | None:
+        """What calling a project callable gives: its class, or the type its function returns; None when
+        that cannot be known."""
+        module, _, name = qualname.rpartition(".")
+        if module == self.module_name and self.module_name:
+            if name in self.classes or (name not in self._top_defs and self._is_own_class(name)):
+                return qualname
+            node = self._top_defs.get(name)
+            if node is None:
+                return None
+            binding = self.frames[0].bindings.get(name)
+            if binding is not None and binding.kind == "def" and binding.returns:
+                return binding.returns
+            return self._at_module_scope(lambda: self.function_product(node))[0]
+        if self.project is None:
+            return None
+        return self.project.product_of(qualname)
+
+    def _is_own_class(self, name: str) -> bool:
+        binding = self.frames[0].bindings.get(name)
+        return binding is not None and binding.kind == "def" and binding.returns == binding.qualname
+
+    def _at_module_scope(self, work: Callable[[], _T]) -> _T:
+        """Answer a question about a top-level definition as its own scope sees it, wherever the walk is."""
+        frames = self.frames
+        self.frames = frames[:1]
+        try:
+            return work()
+        finally:
+            self.frames = frames
+
+    def function_product(self, node: cst.FunctionDef) -> tuple[str | None, str | None]:
+        """(the type a function returns or yields, the provider of the `Depends(...)` it returns), from its
+        return annotation or, without one, from the call its body returns or yields (`products.py`)."""
+        if node.returns is not None:
+            annotated = self.produced_type(node.returns.annotation)
+            if annotated is not None:
+                return annotated, None
+        call = product_call(node.body)
+        if call is None:
+            return None, None
+        provider = self.depends_provider(call)
+        if provider is not None:
+            return DEPENDS_MARKER, provider
+        result = self._call_result(call)
+        return (result.qualname if result is not None and result.instance else None), None
+
+    def member_type(self, type_name: str, attribute: str, depth: int = 0) -> str | None:
+        """The type of an attribute or property of a project class, its bases' included."""
+        own = self.classes.get(type_name)
+        if own is not None:
+            binding = own.attributes.get(attribute)
+            if binding is not None:
+                return binding.qualname if binding.kind == "instance" and binding.qualname else None
+            return self._inherited_member(own, attribute, depth)
+        if self.project is None or depth > _MAX_BASES:
+            return None
+        return self.project.member_type(type_name, attribute)
+
+    def _inherited_member(self, frame: Frame, attribute: str, depth: int = 0) -> str | None:
+        if depth > _MAX_BASES:
+            return None
+        for base in self.class_bases(frame):
+            found = self.member_type(base, attribute, depth + 1)
+            if found is not None:
+                return found
+        return None
+
+    def class_bases(self, frame: Frame) -> list[str]:
+        """The qualified names of a class's bases, read in the scope around the class."""
+        names = []
+        for base in frame.bases:
+            resolved = self.resolve(base)
+            if resolved is not None and not resolved.instance:
+                names.append(resolved.qualname)
+        return names
 
     def qualified_name(self, node: cst.BaseExpression) -> str | None:
         resolved = self.resolve(node)
@@ -294,7 +403,8 @@ class FileContext:
             if base in TYPE_WRAPPERS and elements:
                 inner = self.annotation_type(elements[0])
                 if inner is not None and base.endswith("Annotated"):
-                    provider = next((p for p in map(self.depends_provider, elements[1:]) if p), None)
+                    declared = [p for p in map(self.declared_provider, elements[1:]) if p is not None]
+                    provider = next((p for p in declared if p), declared[0] if declared else None)
                     if provider is not None:
                         return Binding(inner.kind, inner.qualname, provider)
                 return inner
@@ -338,13 +448,49 @@ class FileContext:
         return self.annotation_type(real[0]) if len(real) == 1 else None
 
     def depends_provider(self, node: cst.BaseExpression) -> str | None:
-        """For `Depends(provider)` / `Security(provider)`: the provider's qualified name."""
-        if not isinstance(node, cst.Call) or not self.resolves_to(node.func, DEPENDS_FUNCTIONS):
+        """The provider a `Depends` marker names, in every spelling: `Depends(provider)` / `Security(...)`
+        ('' when bare: the annotated class provides itself), a name bound to one (`Provide =
+        Depends(get_order_service)`), or a call of a project function that returns one
+        (`def DbSession(): return Depends(get_db)`). None when `node` is no marker."""
+        if isinstance(node, cst.Call):
+            if self.resolves_to(node.func, DEPENDS_FUNCTIONS):
+                if not node.args:
+                    return ""
+                return self.qualified_name(node.args[0].value) or ""
+            binding = self._binding_of_expression(node.func)
+            if binding is not None and binding.kind == "def" and binding.returns is None:
+                binding = self._own_def_product(binding)
+            if binding is not None and binding.kind == "def" and binding.returns == DEPENDS_MARKER:
+                return binding.depends
             return None
-        if not node.args:
+        if isinstance(node, (cst.Name, cst.Attribute)):
+            binding = self._binding_of_expression(node)
+            if binding is not None and binding.qualname == DEPENDS_MARKER and binding.kind == "instance":
+                return binding.depends
+        return None
+
+    def declared_provider(self, node: cst.BaseExpression) -> str | None:
+        """Like `depends_provider`, for a parameter's default or `Annotated` metadata: a call that cannot be
+        resolved may be a marker of a library fapcheck does not know, so it counts as provided ('')."""
+        provider = self.depends_provider(node)
+        if provider is None and isinstance(node, cst.Call) and self.resolve(node.func) is None:
             return ""
-        provider = node.args[0].value
-        return self.qualified_name(provider) or ""
+        return provider
+
+    def _binding_of_expression(self, node: cst.BaseExpression) -> Binding | None:
+        if isinstance(node, cst.Name):
+            return self.lookup(node.value)
+        qualname = self.qualified_name(node) if isinstance(node, cst.Attribute) else None
+        return self.binding_of(qualname) if qualname else None
+
+    def _own_def_product(self, binding: Binding) -> Binding:
+        """A top-level function of this file not yet walked: its product, read from its body."""
+        module, _, name = binding.qualname.rpartition(".")
+        node = self._top_defs.get(name) if module == self.module_name else None
+        if node is None:
+            return binding
+        returns, provider = self._at_module_scope(lambda: self.function_product(node))
+        return replace(binding, returns=returns, depends=provider) if returns else binding
 
     def _self_attribute(self, node: cst.Attribute) -> Resolved | None:
         if not isinstance(node.value, cst.Name):
@@ -359,7 +505,10 @@ class FileContext:
         if owner.kind != "class":
             return None
         binding = owner.attributes.get(node.attr.value)
-        if binding is None or binding.kind != "instance":
+        if binding is None:
+            inherited = self._inherited_member(owner, node.attr.value)
+            return Resolved(inherited, True) if inherited is not None else None
+        if binding.kind != "instance":
             return None
         return Resolved(binding.qualname, True)
 
@@ -376,6 +525,13 @@ class FileContext:
         ):
             alias = self.annotation_type(value)
             return alias if alias is not None else LOCAL
+        if isinstance(value, cst.Call):
+            provider = self.depends_provider(value)
+            if provider is not None:  # `Provide = Depends(get_order_service)`
+                return Binding("instance", DEPENDS_MARKER, provider)
+            if self.resolves_to(value.func, NEW_TYPE_FUNCTIONS) and len(value.args) >= 2:
+                alias = self.annotation_type(value.args[1].value)  # `WriteSession = NewType("W", ReadSession)`
+                return alias if alias is not None else LOCAL
         resolved = self.resolve(value)
         if resolved is None:
             return LOCAL
@@ -457,7 +613,13 @@ class FileContext:
         for statement in node.body:
             if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
                 name = statement.name.value
-                self.bind(name, Binding("def", f"{self.module_name}.{name}" if self.module_name else name))
+                qualname = f"{self.module_name}.{name}" if self.module_name else name
+                # A class's product is itself; a function's is read from it when first asked.
+                self.bind(
+                    name, Binding("def", qualname, returns=qualname if isinstance(statement, cst.ClassDef) else None)
+                )
+                if isinstance(statement, cst.FunctionDef):
+                    self._top_defs[name] = statement
 
     def _enter_function(self, node: cst.FunctionDef) -> None:
         outer = self.frames[-1]
@@ -466,6 +628,11 @@ class FileContext:
         project_name = f"{self.module_name}.{qualname}" if self.module_name else qualname
         returns = self.produced_type(node.returns.annotation) if node.returns is not None else None
         self.bind(name, Binding("def", project_name, returns=returns))
+        if outer.kind == "class" and any(
+            self.qualified_name(d.decorator) in PROPERTY_DECORATORS for d in node.decorators
+        ):
+            produced = returns or self.function_product(node)[0]
+            outer.attributes[name] = Binding("instance", produced) if produced else LOCAL
         is_route = any(self._is_route_decorator(d.decorator) for d in node.decorators)
         frame = Frame("function", name, qualname, node, node.asynchronous is not None, is_route)
         self.frames.append(frame)
@@ -475,7 +642,7 @@ class FileContext:
         all_params = [*params.posonly_params, *params.params, *params.kwonly_params]
         for param in all_params:
             annotated = self.annotation_type(param.annotation.annotation) if param.annotation else None
-            provider = self.depends_provider(param.default) if param.default is not None else None
+            provider = self.declared_provider(param.default) if param.default is not None else None
             if annotated is not None:
                 binding = Binding("instance", annotated.qualname, provider or annotated.depends)
             else:
@@ -506,9 +673,12 @@ class FileContext:
         outer = self.frames[-1]
         name = node.name.value
         project_name = f"{self.module_name}.{name}" if self.module_name else name
-        self.bind(name, Binding("def", project_name))
+        self.bind(name, Binding("def", project_name, returns=project_name))
         qualname = f"{outer.qualname}.{name}" if outer.kind == "class" else name
-        self.frames.append(Frame("class", name, qualname, node))
+        bases = tuple(arg.value for arg in node.bases if arg.keyword is None)
+        frame = Frame("class", name, qualname, node, bases=bases)
+        self.classes[f"{self.module_name}.{qualname}" if self.module_name else qualname] = frame
+        self.frames.append(frame)
 
     def _is_route_decorator(self, decorator: cst.BaseExpression) -> bool:
         if not isinstance(decorator, cst.Call) or not isinstance(decorator.func, cst.Attribute):
@@ -628,6 +798,11 @@ DEPENDS_FUNCTIONS = frozenset(
         "fastapi.param_functions.Security",
     }
 )
+DEPENDS_MARKER = "fastapi.params.Depends"  # the type of `Depends(...)`'s value: a marker naming its provider
+NEW_TYPE_FUNCTIONS = frozenset({"typing.NewType", "typing_extensions.NewType"})
+PROPERTY_DECORATORS = frozenset({"builtins.property", "functools.cached_property", "cached_property.cached_property"})
+_MAX_BASES = 6  # base classes followed this deep
+_T = TypeVar("_T")
 _COROUTINE_TYPES = frozenset({"typing.Coroutine", "typing_extensions.Coroutine", "collections.abc.Coroutine"})
 _TYPE_ALIAS = frozenset({"typing.TypeAlias", "typing_extensions.TypeAlias"})
 

@@ -14,12 +14,14 @@ import ast
 import re
 import warnings
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import libcst as cst
 
 from fapcheck.semantic.context import FileContext
 from fapcheck.semantic.parsing import parse_source
+from fapcheck.semantic.products import product_call_ast
 from fapcheck.semantic.symbols import Definition, ModuleFacts, Param
 from fapcheck.semantic.walk import walk
 
@@ -42,8 +44,10 @@ _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
 def skeleton(text: str) -> str:
-    """The module with each function body spanning its own lines replaced by `...`, or `yield` when it
-    yields; the text itself when CPython cannot read it (libcst may: newer syntax)."""
+    """The module with each function body spanning its own lines cut down to what facts read: the call
+    it returns or yields (`return Service(repo)`, `yield SessionLocal()`), a bare `yield` when it yields
+    something else, `...` otherwise; an `__init__` keeps its body (it binds the instance's attributes).
+    The text itself when CPython cannot read it (libcst may: newer syntax)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -51,18 +55,22 @@ def skeleton(text: str) -> str:
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         return text
     lines = _LINE.findall(text)
-    cuts: list[tuple[int, int, bool]] = []
-    _cut_bodies(tree.body, lines, cuts)
-    for start, end, yields in reversed(cuts):
+    cuts: list[tuple[int, int, str]] = []
+    _cut_bodies(tree.body, text, lines, cuts, in_class=False)
+    for start, end, replacement in reversed(cuts):
         first = lines[start - 1]
         indent = first[: len(first) - len(first.lstrip(" \t\f"))]
-        lines[start - 1 : end] = [f"{indent}{'yield' if yields else '...'}\n"]
+        lines[start - 1 : end] = [f"{indent}{replacement}\n"]
     return "".join(lines)
 
 
-def _cut_bodies(body: Sequence[ast.stmt], lines: list[str], cuts: list[tuple[int, int, bool]]) -> None:
+def _cut_bodies(
+    body: Sequence[ast.stmt], text: str, lines: list[str], cuts: list[tuple[int, int, str]], in_class: bool
+) -> None:
     for node in body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if in_class and node.name == "__init__":
+                continue
             first = node.body[0]
             decorators: list[ast.expr] = getattr(first, "decorator_list", [])
             start = min([first.lineno, *(d.lineno for d in decorators)])
@@ -71,12 +79,22 @@ def _cut_bodies(body: Sequence[ast.stmt], lines: list[str], cuts: list[tuple[int
             code = line.lstrip(" \t\f")
             starts_line = code.startswith("@") if decorators else len(line) - len(code) == first.col_offset
             if start > node.lineno and starts_line and node.end_lineno is not None:
-                cuts.append((start, node.end_lineno, _yields(node.body)))
+                cuts.append((start, node.end_lineno, _kept_statement(node.body, text)))
             continue
         for field in ("body", "orelse", "finalbody", "handlers", "cases"):
             inner = getattr(node, field, None)
             if isinstance(inner, list):
-                _cut_bodies(inner, lines, cuts)
+                _cut_bodies(inner, text, lines, cuts, in_class=isinstance(node, ast.ClassDef))
+
+
+def _kept_statement(body: Sequence[ast.stmt], text: str) -> str:
+    """The one statement a cut body keeps: its product (`products.py`), or whether it yields."""
+    yields = _yields(body)
+    call = product_call_ast(body)
+    segment = ast.get_source_segment(text, call) if call is not None else None
+    if segment is not None:
+        return f"{'yield' if yields else 'return'} ({segment})"
+    return "yield" if yields else "..."
 
 
 def _yields(body: Sequence[ast.AST]) -> bool:
@@ -179,10 +197,14 @@ class _Collector:
 
     def function(self, node: cst.FunctionDef) -> Definition:
         ctx = self.ctx
-        returns = produced_type(ctx, node.returns.annotation) if node.returns is not None else None
         params = self.signature(node)
+        returns, provider = ctx.function_product(node)
+        name = node.name.value
+        binding = ctx.frames[0].bindings.get(name)
+        if binding is not None and binding.kind == "def":
+            ctx.frames[0].bindings[name] = replace(binding, returns=returns, depends=provider)
         return Definition(
-            self.prefix + node.name.value,
+            self.prefix + name,
             "function",
             self.layer,
             node.asynchronous is not None,
@@ -197,6 +219,7 @@ class _Collector:
         bases += [ctx.qualified_name(d.decorator) for d in node.decorators]
         bases += [ctx.qualified_name(d.decorator.func) for d in node.decorators if isinstance(d.decorator, cst.Call)]
         ctx.enter(node)
+        frame = ctx.frame
         params: tuple[Param, ...] = ()
         methods: list[str] = []
         try:
@@ -206,8 +229,19 @@ class _Collector:
                     methods.append(statement.name.value)
                     if statement.name.value == "__init__":
                         params = self.signature(statement, skip_first=True)
+                        self._bind_attributes(statement)
+                    else:
+                        ctx.enter(statement)  # a property binds itself as a member of the class
+                        ctx.leave(statement)
+                elif isinstance(statement, cst.SimpleStatementLine):
+                    for small in statement.body:
+                        if isinstance(small, (cst.Assign, cst.AnnAssign)):
+                            ctx.leave(small)
         finally:
             ctx.leave(node)
+        members = tuple(
+            Param(name, binding.qualname or None, binding.depends) for name, binding in sorted(frame.attributes.items())
+        )
         return Definition(
             self.prefix + node.name.value,
             "class",
@@ -215,7 +249,25 @@ class _Collector:
             params=params,
             bases=tuple(b for b in bases if b),
             methods=tuple(methods),
+            members=members,
         )
+
+    def _bind_attributes(self, init: cst.FunctionDef) -> None:
+        """`self.x = ...` in `__init__`, bound as the tracker binds them in a walk of the body."""
+        ctx = self.ctx
+        ctx.enter(init)
+        try:
+            todo: list[cst.CSTNode] = [init.body]
+            while todo:
+                node = todo.pop(0)
+                if isinstance(node, (cst.Assign, cst.AnnAssign)):
+                    ctx.leave(node)
+                elif isinstance(node, (cst.IndentedBlock, cst.SimpleStatementLine)):
+                    todo[:0] = node.body
+                elif isinstance(node, (cst.If, cst.Try, cst.With)):
+                    todo[:0] = [node.body]
+        finally:
+            ctx.leave(init)
 
 
 _PRODUCERS = frozenset(

@@ -358,7 +358,10 @@ class ProjectIndex:
             followed = self._binding(binding.qualname, hops + 1)
             if followed is not None:
                 return followed
-        if binding.kind in ("import", "instance") and binding.qualname:
+        if binding.kind == "instance" and binding.qualname:
+            made = self.value_type(self.canonical(binding.qualname, hops + 1), hops + 1)
+            return replace(binding, qualname=made) if made else None
+        if binding.kind == "import" and binding.qualname:
             return replace(binding, qualname=self.canonical(binding.qualname, hops + 1))
         return binding
 
@@ -391,6 +394,58 @@ class ProjectIndex:
         if found is not None:
             found = replace(found, params=tuple(self.resolved_param(p) for p in found.params))
         return found
+
+    def is_project_name(self, qualname: str) -> bool:
+        """Whether a qualified name lies in a module of this project (its top package is found here)."""
+        return self.locate(qualname.partition(".")[0]) is not None
+
+    def product_of(self, qualname: str, depth: int = 0) -> str | None:
+        """What calling a project callable gives: its class, or what its function returns (followed through
+        functions that return another project function's product); None when that cannot be known."""
+        found = self.definition(qualname)
+        if found is None:
+            return None
+        if found.kind == "class":
+            return found.qualname
+        return self.value_type(found.returns, depth + 1) if found.returns else None
+
+    def value_type(self, qualname: str, depth: int = 0) -> str | None:
+        """The type of a value that a module's facts name after what made it: facts are read one module at
+        a time, so `storage = make_client()` is recorded as made by `make_client`, whose product is known
+        only here. Library names and classes are their own type."""
+        if depth > _MAX_HOPS or not self.is_project_name(qualname):
+            return qualname
+        found = self.definition(qualname)
+        if found is None or found.kind == "class":
+            return qualname
+        return self.product_of(qualname, depth + 1)
+
+    def member_type(self, class_name: str, attribute: str, depth: int = 0) -> str | None:
+        """The type an attribute or property of a project class holds, looked up through its bases."""
+        found = self.definition(class_name)
+        if found is None or found.kind != "class" or depth > _MAX_HOPS:
+            return None
+        for member in found.members:
+            if member.name == attribute:
+                return self.value_type(member.type, depth + 1) if member.type else None
+        for base in found.bases:
+            inherited = self.member_type(base, attribute, depth + 1)
+            if inherited is not None:
+                return inherited
+        return None
+
+    def defining_class(self, class_name: str, method: str, depth: int = 0) -> str | None:
+        """The project class, `class_name` or one of its bases, that defines `method`."""
+        found = self.definition(class_name)
+        if found is None or found.kind != "class" or depth > _MAX_HOPS:
+            return None
+        if method in found.methods:
+            return found.qualname
+        for base in found.bases:
+            owner = self.defining_class(base, method, depth + 1)
+            if owner is not None:
+                return owner
+        return None
 
     def resolved_param(self, param: Param) -> Param:
         if param.type is None or "." not in param.type:

@@ -54,6 +54,9 @@ class Definition:
     bases: tuple[str, ...] = ()  # a class: qualified names of its bases and decorators
     methods: tuple[str, ...] = ()  # a class: names of the functions it defines
     returns: str | None = None  # a function: the type it returns, or yields (`Iterator[Session]` -> Session)
+    # a class: its attributes and properties with the type each holds (`self.repo = repo`, `db: Session =
+    # Depends(get_db)`, `@property def users(self) -> UserRepo`), `depends` set where a Depends provides it
+    members: tuple[Param, ...] = ()
 
     @property
     def uses_depends(self) -> bool:
