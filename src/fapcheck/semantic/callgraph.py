@@ -97,8 +97,13 @@ class CallGraph:
             module = ".".join(parts[:split])
             if self.index.locate(module) is None:
                 continue
-            if _names_no_function(self.index, module, parts[split:]):
-                return None  # a class called, or a method it does not define: no parse needed to know
+            rest = parts[split:]
+            if len(rest) == 2:  # `Class.method`: a method its class inherits is its base's
+                owner = self.index.defining_class(f"{module}.{rest[0]}", rest[1])
+                if owner is not None and owner != f"{module}.{rest[0]}":
+                    return self.function(f"{owner}.{rest[1]}")
+            if _names_no_function(self.index, module, rest):
+                return None  # a class called, or a method no class of its bases defines: no parse needed to know
             found = self.module_facts(module).get(qualname)
             if found is not None:
                 return found
@@ -162,7 +167,7 @@ class CallGraph:
 
 def _names_no_function(index: ProjectIndex, module: str, rest: list[str]) -> bool:
     """Whether the module's top-level facts show `rest` to be a class of it (not followed: its `__init__`
-    is not looked into) or a method its class does not define (inherited ones are not followed)."""
+    is not looked into) or a method that neither its class nor a base defines."""
     facts = index.facts(module)
     found = facts.definition(f"{module}.{rest[0]}") if facts is not None else None
     if found is None or found.kind != "class":

@@ -287,6 +287,9 @@ class FileContext:
             return Resolved(product, True)
         if callee.instance:  # calling a value: `Path.home()` gives a path; a project object, unknown
             return None if self.is_project_name(callee.qualname) else Resolved(callee.qualname, True)
+        if callee.qualname in ITERATOR_STEPS and node.args:  # `next(get_db())`: what the generator yields
+            inner = self.resolve(node.args[0].value)
+            return inner if inner is not None and inner.instance and inner.qualname not in ITERATOR_STEPS else None
         if callee.qualname in NEW_TYPE_FUNCTIONS and len(node.args) >= 2:
             alias = self.annotation_type(node.args[1].value)  # `UserId(5)` is what its NewType wraps
             return Resolved(alias.qualname, True) if alias is not None else None
@@ -675,7 +678,7 @@ class FileContext:
         project_name = f"{self.module_name}.{name}" if self.module_name else name
         self.bind(name, Binding("def", project_name, returns=project_name))
         qualname = f"{outer.qualname}.{name}" if outer.kind == "class" else name
-        bases = tuple(arg.value for arg in node.bases if arg.keyword is None)
+        bases = tuple(class_base(arg.value) for arg in node.bases if arg.keyword is None)
         frame = Frame("class", name, qualname, node, bases=bases)
         self.classes[f"{self.module_name}.{qualname}" if self.module_name else qualname] = frame
         self.frames.append(frame)
@@ -799,6 +802,7 @@ DEPENDS_FUNCTIONS = frozenset(
     }
 )
 DEPENDS_MARKER = "fastapi.params.Depends"  # the type of `Depends(...)`'s value: a marker naming its provider
+ITERATOR_STEPS = frozenset({"builtins.next", "builtins.anext"})
 NEW_TYPE_FUNCTIONS = frozenset({"typing.NewType", "typing_extensions.NewType"})
 PROPERTY_DECORATORS = frozenset({"builtins.property", "functools.cached_property", "cached_property.cached_property"})
 _MAX_BASES = 6  # base classes followed this deep
@@ -829,6 +833,11 @@ CALL_PRODUCTS: dict[tuple[str, bool], str] = {
     **{(factory, True): "sqlalchemy.ext.asyncio.AsyncSession" for factory in _ASYNC_FACTORIES},
     **{(f"{factory}.begin", False): "sqlalchemy.ext.asyncio.AsyncSession" for factory in _ASYNC_FACTORIES},
 }
+
+
+def class_base(node: cst.BaseExpression) -> cst.BaseExpression:
+    """The class a base expression names: `RepositoryGeneric` for `RepositoryGeneric[Schema, Model]`."""
+    return node.value if isinstance(node, cst.Subscript) else node
 
 
 def _makes_async_sessions(ctx: FileContext, call: cst.Call) -> bool:

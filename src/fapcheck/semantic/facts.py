@@ -19,7 +19,7 @@ from pathlib import Path
 
 import libcst as cst
 
-from fapcheck.semantic.context import FileContext
+from fapcheck.semantic.context import FileContext, class_base
 from fapcheck.semantic.parsing import parse_source
 from fapcheck.semantic.products import product_call_ast
 from fapcheck.semantic.symbols import Definition, ModuleFacts, Param
@@ -215,7 +215,7 @@ class _Collector:
 
     def klass(self, node: cst.ClassDef) -> Definition:
         ctx = self.ctx
-        bases = [ctx.qualified_name(arg.value) for arg in node.bases if arg.keyword is None]
+        bases = [ctx.qualified_name(class_base(arg.value)) for arg in node.bases if arg.keyword is None]
         bases += [ctx.qualified_name(d.decorator) for d in node.decorators]
         bases += [ctx.qualified_name(d.decorator.func) for d in node.decorators if isinstance(d.decorator, cst.Call)]
         ctx.enter(node)
