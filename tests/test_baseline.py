@@ -36,7 +36,8 @@ def test_baseline_hides_old_findings_and_survives_moves(project: Path) -> None:
     write(project, {"app/api/users.py": ROUTE + "\n\ndef f() -> None:\n    " + ROUTE})
     lines = concise("--baseline", "baseline.json")
     assert lines == [
-        "app/api/users.py:5:40: FAP101 route module imports repository module 'app.repositories.users': "
+        "app/api/users.py:5:40: FAP101 route module imports repository module 'app.repositories.users' "
+        "(repository: preset: repositories/): "
         "call it through a service"
     ]
 
