@@ -250,26 +250,3 @@ def collect_function_facts(path: Path, index: ProjectIndex, config: Config) -> d
     collector = FunctionFactsCollector(ctx, config, [])
     _Dispatcher(ctx, [collector]).run(module)
     return collector.facts()
-
-
-def definition_lines(path: Path, module_name: str) -> dict[str, int]:
-    """The line of every function definition, by qualified name (only for functions named in messages)."""
-    module = parse_file(path)
-    if module is None:
-        return {}
-    positions = positions_of(module)
-    lines: dict[str, int] = {}
-    names: list[str] = [module_name] if module_name else []
-
-    def enter(node: cst.CSTNode) -> None:
-        if isinstance(node, cst.FunctionDef):
-            lines.setdefault(".".join([*names, node.name.value]), positions[node.name].start.line)
-        if isinstance(node, (cst.ClassDef, cst.FunctionDef)):
-            names.append(node.name.value)
-
-    def leave(node: cst.CSTNode) -> None:
-        if isinstance(node, (cst.ClassDef, cst.FunctionDef)):
-            names.pop()
-
-    walk(module, enter, leave)
-    return lines
