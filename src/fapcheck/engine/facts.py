@@ -259,9 +259,20 @@ def _assigned_urls(statement: cst.BaseSmallStatement) -> list[tuple[str, str | N
     elif isinstance(statement, (cst.AnnAssign, cst.AugAssign)):
         targets = [statement.target]
         value = statement.value if isinstance(statement, cst.AnnAssign) else None
-    literal = value.evaluated_value if isinstance(value, (cst.SimpleString, cst.ConcatenatedString)) else None
-    url = literal if isinstance(literal, str) and "://" in literal and len(targets) == 1 else None
+    literal = _string_literal(value) if value is not None and len(targets) == 1 else None
+    url = literal if literal is not None and "://" in literal else None
     return [(target.value, url) for target in targets if isinstance(target, cst.Name)]
+
+
+def _string_literal(node: cst.BaseExpression) -> str | None:
+    """The text of a plain string literal, implicit concatenations too (read in a loop: they can be
+    thousands of pieces deep); None for anything else."""
+    pieces: list[cst.BaseExpression] = []
+    while isinstance(node, cst.ConcatenatedString):
+        pieces.append(node.left)
+        node = node.right
+    values = [piece.evaluated_value if isinstance(piece, cst.SimpleString) else None for piece in [*pieces, node]]
+    return "".join(v for v in values if isinstance(v, str)) if all(isinstance(v, str) for v in values) else None
 
 
 # What may rewrite a field after its default: a validator naming it, a model-wide validator, an initialiser.
