@@ -56,7 +56,8 @@ def test_findings_exit_1_and_clean_exit_0(project: Path) -> None:
     result = runner.invoke(app, ["--output-format", "concise"])
     assert result.exit_code == 1
     assert result.output.splitlines() == [
-        "app/api/users.py:1:36: FAP101 route module imports repository module 'app.repositories.users': "
+        "app/api/users.py:1:36: FAP101 route module imports repository module 'app.repositories.users' "
+        "(repository: preset: repositories/): "
         "call it through a service",
         "Found 1 error.",
     ]

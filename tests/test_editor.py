@@ -18,7 +18,10 @@ PROJECT = {
 }
 ABSOLUTE = "from app.repositories.users import UserRepository\n"
 RELATIVE = "from ...repositories.users import UserRepository\n"
-MESSAGE = "FAP101 route module imports repository module 'app.repositories.users': call it through a service"
+MESSAGE = (
+    "FAP101 route module imports repository module 'app.repositories.users' "
+    "(repository: preset: repositories/): call it through a service"
+)
 
 
 @pytest.fixture

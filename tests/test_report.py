@@ -118,7 +118,8 @@ def test_json_carries_every_field(project: Path) -> None:
         {
             "code": "FAP101",
             "name": "route-imports-repository",
-            "message": "route module imports repository module 'app.repositories.users': call it through a service",
+            "message": "route module imports repository module 'app.repositories.users' "
+            "(repository: preset: repositories/): call it through a service",
             "path": "app/api/routes/users.py",
             "line": 1,
             "column": 36,

@@ -107,3 +107,28 @@ def test_sql_in_template_bytes_and_odd_strings() -> None:
     )
     findings = lint_source(source, "app/api/routes/orders.py", Config(select=("FAP201",)))
     assert [(f.line, f.code) for f in findings] == [(2, "FAP201"), (3, "FAP201")]
+
+
+def test_messages_call_a_helper_of_a_route_module_a_route_module_function() -> None:
+    source = (
+        "from fastapi import APIRouter\n"
+        "from sqlalchemy import select\n"
+        "from sqlalchemy.orm import Session\n"
+        "router = APIRouter()\n"
+        "def build(session: Session):\n"
+        "    session.commit()\n"
+        "    return select(1)\n"
+        "@router.get('/')\n"
+        "def read(session: Session):\n"
+        "    session.commit()\n"
+        "    return select(1)\n"
+        "query = select(1)\n"
+    )
+    findings = lint_source(source, "app/api/routes/orders.py", Config(select=("FAP201", "FAP202")))
+    assert [(f.line, f.code, f.message.split(": ", 1)[0]) for f in findings] == [
+        (6, "FAP202", "session.commit() in route module function 'build'"),
+        (7, "FAP201", "SQL construct select() in route module function 'build'"),
+        (10, "FAP202", "session.commit() in route 'read'"),
+        (11, "FAP201", "SQL construct select() in route 'read'"),
+        (12, "FAP201", "SQL construct select() in route module"),
+    ]

@@ -7,6 +7,7 @@ for other modules, the project index.
 
 from __future__ import annotations
 
+import builtins
 import fnmatch
 from dataclasses import replace
 from pathlib import Path
@@ -99,12 +100,11 @@ DATA_BASES = frozenset(
         "attr.frozen",
         "msgspec.Struct",
         "sqlalchemy.orm.DeclarativeBase",
-        "builtins.Exception",
-        "builtins.BaseException",
-        "builtins.ValueError",
-        "builtins.LookupError",
-        "builtins.RuntimeError",
     }
+) | frozenset(  # every built-in exception and warning class (`KeyError`, `UserWarning`, ...)
+    f"builtins.{name}"
+    for name, value in vars(builtins).items()
+    if isinstance(value, type) and issubclass(value, BaseException)
 )
 _DATA_PREFIXES = ("enum.", "pydantic.")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import libcst as cst
 
 from fapcheck.rules.base import Rule
@@ -10,23 +12,47 @@ from fapcheck.semantic.index import ModuleLocation
 
 
 class ImportRule(Rule):
-    """Calls `check_import` for each runtime import of the statement (TYPE_CHECKING imports are skipped)."""
+    """Reports an import statement once, naming every runtime import of it that `flagged` describes.
+
+    A statement that imports several offending names is one problem with one fix, so it is
+    one finding, placed at its first offending name. TYPE_CHECKING imports are skipped.
+    """
 
     def visit_Import(self, node: cst.Import) -> None:
-        self._check_all(node)
+        self._check_statement(node)
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        self._check_all(node)
+        self._check_statement(node)
 
-    def _check_all(self, node: cst.Import | cst.ImportFrom) -> None:
+    def _check_statement(self, node: cst.Import | cst.ImportFrom) -> None:
+        first: cst.CSTNode | None = None
+        described: dict[str, None] = {}  # ordered and without repeats: two names of one module are one
         for item in self.ctx.imports_of(node):
-            if not item.type_checking:
-                self.check_import(item)
+            description = None if item.type_checking else self.flagged(item)
+            if description is not None:
+                first = item.node if first is None else first
+                described[description] = None
+        if first is not None:
+            self.report(first, layer=self.ctx.layer, targets=enumeration(described))
 
-    def check_import(self, item: ImportedName) -> None:
+    def flagged(self, item: ImportedName) -> str | None:
+        """How the message names this imported name when it is a finding, else None."""
         raise NotImplementedError
 
     def locate(self, item: ImportedName) -> ModuleLocation | None:
         if self.ctx.project is None or not item.module:
             return None
         return self.ctx.project.locate_import(item.module, item.name)
+
+
+def layered_module(location: ModuleLocation) -> str:
+    """`repository module 'app.crud' (repository: preset: file name 'crud')`: the layer and why it is that."""
+    decision = location.layer
+    why = f"{decision.layer}: {decision.pattern}" if decision.pattern else decision.layer
+    return f"{decision.layer} module '{location.name}' ({why})"
+
+
+def enumeration(items: Iterable[str]) -> str:
+    """`a`, `a and b`, `a, b and c`."""
+    listed = list(items)
+    return listed[0] if len(listed) == 1 else f"{', '.join(listed[:-1])} and {listed[-1]}"

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import libcst as cst
 
+from fapcheck.catalog import ROUTE
 from fapcheck.config import Config
 from fapcheck.rules.base import Report, Rule
 from fapcheck.semantic.calls import _provided_session
@@ -238,9 +239,14 @@ _EMPTY_MODULE = cst.Module(body=())
 
 
 def place(ctx: FileContext, layer: str) -> str:
-    """`route 'read_order'` or `route module`, for messages."""
+    """`route 'read_order'` (a handler), `route module function 'to_item'` (a helper beside the handlers),
+    `service 'checkout'` or `route module`, for messages."""
     function = ctx.function
-    return f"{layer} '{function.qualname}'" if function is not None else f"{layer} module"
+    if function is None:
+        return f"{layer} module"
+    if layer == ROUTE and ctx.route_handler is None:
+        return f"route module function '{function.qualname}'"
+    return f"{layer} '{function.qualname}'"
 
 
 class ExecutedSqlRule(Rule):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fapcheck.catalog import REPOSITORY
-from fapcheck.rules._layer_imports import ImportRule
+from fapcheck.rules._layer_imports import ImportRule, layered_module
 from fapcheck.semantic.context import ImportedName
 
 
@@ -14,7 +14,10 @@ class RouteImportsRepository(ImportRule):
     Reports an import in a file of the route layer whose target is a module of
     the project that maps to the repository layer (relative imports included).
     Imports under `if TYPE_CHECKING:` are not reported: they create no
-    dependency at run time.
+    dependency at run time. A statement is reported once, at its first such
+    name, naming every repository module it reaches and why that module maps
+    to the repository layer (the pattern that decided it, as `fapcheck
+    layers` shows), so a wrong layer is visible in the message itself.
 
     ## Why is this bad?
     The layered design is `Route -> Service -> Repository`. A route that talks
@@ -44,9 +47,8 @@ class RouteImportsRepository(ImportRule):
     """
 
     code = "FAP101"
-    message = "route module imports repository module '{target}': call it through a service"
+    message = "route module imports {targets}: call it through a service"
 
-    def check_import(self, item: ImportedName) -> None:
+    def flagged(self, item: ImportedName) -> str | None:
         location = self.locate(item)
-        if location is not None and location.layer.layer == REPOSITORY:
-            self.report(item.node, target=location.name)
+        return layered_module(location) if location is not None and location.layer.layer == REPOSITORY else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from fapcheck.catalog import UPWARD_IMPORTS
-from fapcheck.rules._layer_imports import ImportRule
+from fapcheck.rules._layer_imports import ImportRule, layered_module
 from fapcheck.semantic.context import ImportedName
 
 # For each layer, the layers above it that it must not import (shared with the rule's pre-check).
@@ -19,7 +19,10 @@ class ImportPointsUpTheStack(ImportRule):
     Reports an import whose target module belongs to a layer above the
     importing one: a repository importing a service or route, a service
     importing a route, a schema or model importing a service, repository or
-    route. Imports under `if TYPE_CHECKING:` are not reported.
+    route. Imports under `if TYPE_CHECKING:` are not reported. A statement is
+    reported once, at its first such name, naming every module it reaches
+    above the importing layer and why that module has its layer (the pattern
+    that decided it, as `fapcheck layers` shows).
 
     ## Why is this bad?
     Dependencies must point down `Route -> Service -> Repository -> Database`.
@@ -49,12 +52,9 @@ class ImportPointsUpTheStack(ImportRule):
     """
 
     code = "FAP102"
-    message = "{layer} module imports {target_layer} module '{target}': imports must point down the stack"
+    message = "{layer} module imports {targets}: imports must point down the stack"
 
-    def check_import(self, item: ImportedName) -> None:
-        forbidden = FORBIDDEN.get(self.ctx.layer)
-        if forbidden is None:
-            return
-        location = self.locate(item)
-        if location is not None and location.layer.layer in forbidden:
-            self.report(item.node, layer=self.ctx.layer, target_layer=location.layer.layer, target=location.name)
+    def flagged(self, item: ImportedName) -> str | None:
+        forbidden = FORBIDDEN.get(self.ctx.layer, frozenset())
+        location = self.locate(item) if forbidden else None
+        return layered_module(location) if location is not None and location.layer.layer in forbidden else None

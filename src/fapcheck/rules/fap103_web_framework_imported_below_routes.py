@@ -14,7 +14,8 @@ class WebFrameworkImportedBelowRoutes(ImportRule):
     ## What it does
     Reports any import of the `fastapi` or `starlette` packages (or their
     submodules) in a file of the service or repository layer. Imports under
-    `if TYPE_CHECKING:` are not reported.
+    `if TYPE_CHECKING:` are not reported. A statement is reported once, at its
+    first framework name, naming every name it imports from the framework.
 
     ## Why is this bad?
     Services and repositories hold the business rules and data access. Once
@@ -39,8 +40,7 @@ class WebFrameworkImportedBelowRoutes(ImportRule):
     """
 
     code = "FAP103"
-    message = "{layer} module imports the web framework '{target}': keep HTTP concerns in routes"
+    message = "{layer} module imports the web framework ({targets}): keep HTTP concerns in routes"
 
-    def check_import(self, item: ImportedName) -> None:
-        if item.module.split(".", 1)[0] in WEB_FRAMEWORKS:
-            self.report(item.node, layer=self.ctx.layer, target=item.target)
+    def flagged(self, item: ImportedName) -> str | None:
+        return f"'{item.target}'" if item.module.split(".", 1)[0] in WEB_FRAMEWORKS else None

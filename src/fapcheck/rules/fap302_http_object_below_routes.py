@@ -6,6 +6,7 @@ import libcst as cst
 
 from fapcheck.config import Config
 from fapcheck.rules._http import ADVICE, HttpExceptionRule, http_object_kind
+from fapcheck.rules._layer_imports import enumeration
 from fapcheck.rules._sql import place, source_of
 from fapcheck.rules.base import Report
 from fapcheck.semantic.context import FileContext
@@ -27,7 +28,9 @@ class HttpObjectBelowRoutes(HttpExceptionRule):
     A use is any mention of the object in code: an annotation
     (`request: Request`, `-> JSONResponse`), a call (`JSONResponse(...)`,
     `Depends(get_repo)`), an attribute (`status.HTTP_404_NOT_FOUND`), a base
-    class or an argument (`isinstance(x, Response)`). The import itself is
+    class or an argument (`isinstance(x, Response)`). A parameter is reported
+    once, at its name, naming every HTTP object of its annotation and default
+    (`request: Request = Depends(get_request)` is one finding). The import itself is
     FAP103's finding, and working with a value of such a type
     (`request.headers`) is not reported again: its annotation was. The
     arguments of an `HTTPException(...)` are left to FAP301, which flags
@@ -69,6 +72,8 @@ class HttpObjectBelowRoutes(HttpExceptionRule):
         self._skip: set[int] = set()  # names that are not uses: attribute names, keywords
         self._quiet: list[cst.Call] = []  # HTTPException(...) calls, left to FAP301
         self._in_import = 0
+        # One finding per parameter: the HTTP objects of its annotation and default, by name, with their kind.
+        self._params: list[tuple[cst.Param, dict[str, str]]] = []
 
     def visit_Import(self, node: cst.Import) -> None:
         self._in_import += 1
@@ -88,6 +93,14 @@ class HttpObjectBelowRoutes(HttpExceptionRule):
 
     def visit_Param(self, node: cst.Param) -> None:
         self._skip.add(id(node.name))
+        self._params.append((node, {}))
+
+    def leave_Param(self, original_node: cst.Param) -> None:
+        node, uses = self._params.pop()
+        if uses:
+            where = f"parameter '{node.name.value}' of {place(self.ctx, self.ctx.layer)}"
+            advice = "; ".join(dict.fromkeys(ADVICE[kind] for kind in uses.values()))
+            self.report(node, name=enumeration(uses), where=where, advice=advice)
 
     def visit_Call(self, node: cst.Call) -> None:
         if self.is_http_exception(node.func):
@@ -121,5 +134,8 @@ class HttpObjectBelowRoutes(HttpExceptionRule):
         kind = http_object_kind(resolved.qualname)
         if kind is None:
             return False
-        self.report(node, name=source_of(node), where=place(self.ctx, self.ctx.layer), advice=ADVICE[kind])
+        if self._params:
+            self._params[-1][1].setdefault(source_of(node), kind)
+        else:
+            self.report(node, name=source_of(node), where=place(self.ctx, self.ctx.layer), advice=ADVICE[kind])
         return True

@@ -27,7 +27,9 @@ class BlockingCallBehindProjectFunction(Rule):
     (`service: OrderService = Depends(...)` then `service.export()`), and
     module functions. When such a function makes a blocking call (the tables
     of FAP401-FAP405), directly or through further synchronous project
-    functions, the call in the `async def` is reported with the whole chain.
+    functions, the call in the `async def` is reported with the whole chain:
+    each step by name and file (relative to the project root), without line
+    numbers, so a baseline entry survives code moving.
     A function handed uncalled to `asyncio.to_thread`, `run_in_threadpool` or
     `loop.run_in_executor` runs in a thread and is not reported; calls that
     cannot be resolved are not guessed; cycles end.

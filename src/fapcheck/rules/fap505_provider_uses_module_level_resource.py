@@ -12,6 +12,7 @@ from fapcheck.rules._depends import (
     ChainRule,
     short,
 )
+from fapcheck.rules._sql import source_of
 
 
 class ProviderUsesModuleLevelResource(ChainRule):
@@ -23,7 +24,9 @@ class ProviderUsesModuleLevelResource(ChainRule):
     function of the dependency layer), reports a module-level database session
     used at all, and a module-level engine or client (`httpx`, `aiohttp`,
     `redis`, `boto3`, ...) passed to the constructor of the product, also when
-    that object is imported from another module. Building the session itself
+    that object is imported from another module. A product built on a call of
+    a module-level session factory (`UserRepository(SessionLocal())`) is
+    reported too: the session it opens is never closed. Building the session itself
     from the engine (`Session(engine)`, `sessionmaker(bind=engine)`) is what
     the root provider is for and is not reported.
 
@@ -74,7 +77,7 @@ class ProviderUsesModuleLevelResource(ChainRule):
     """
 
     code = "FAP505"
-    message = "provider '{function}' uses the module-level {kind} '{name}': take it as a Depends parameter"
+    message = "provider '{function}' {problem}: take it as a Depends parameter"
     dependency_layer_provides = True
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
@@ -89,7 +92,10 @@ class ProviderUsesModuleLevelResource(ChainRule):
         for arg in node.args:
             kind = self._module_resource(arg.value)
             if kind is not None and (kind == "session" or not builds_session):
-                self._defer(arg.value, kind)
+                self._defer(arg.value, f"uses the module-level {kind} '{source_of(arg.value)}'")
+            factory = None if builds_session else self._module_session_factory(arg.value)
+            if factory is not None:
+                self._defer(arg.value, f"builds its product on '{factory}()', a session that nothing closes")
 
     def visit_Return(self, node: cst.Return) -> None:
         self._returned(node.value)
@@ -101,12 +107,29 @@ class ProviderUsesModuleLevelResource(ChainRule):
 
     def _returned(self, value: cst.BaseExpression | None) -> None:
         if value is not None and self.ctx.function is not None and self._module_resource(value) == "session":
-            self._defer(value, "session")
+            self._defer(value, f"uses the module-level session '{source_of(value)}'")
 
-    def _defer(self, node: cst.BaseExpression, kind: str) -> None:
+    def _defer(self, node: cst.BaseExpression, problem: str) -> None:
         function = self.ctx.function
-        name = node.value if isinstance(node, cst.Name) else ""
-        self.defer(node, function=function.qualname if function else "", kind=kind, name=name)
+        self.defer(node, function=function.qualname if function else "", problem=problem)
+
+    def _module_session_factory(self, node: cst.BaseExpression) -> str | None:
+        """`SessionLocal` of `Repo(SessionLocal())`: a call of a module-level session factory, this module's
+        or another's (`db.SessionLocal()`), opens a session that nothing closes."""
+        if not isinstance(node, cst.Call):
+            return None
+        func = node.func
+        if isinstance(func, cst.Name):
+            binding = self.ctx.lookup(func.value)
+            module_level = binding is not None and binding is self.ctx.frames[0].bindings.get(func.value)
+            found = binding.qualname if module_level and binding is not None and binding.kind == "instance" else None
+        elif isinstance(func, cst.Attribute):
+            module = self.ctx.resolve(func.value)
+            resolved = self.ctx.resolve(func) if module is not None and not module.instance else None
+            found = resolved.qualname if resolved is not None and resolved.instance else None
+        else:
+            return None
+        return source_of(func) if found in SESSION_FACTORY_TYPES else None
 
     def _module_resource(self, node: cst.BaseExpression) -> str | None:
         if not isinstance(node, cst.Name):

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fapcheck.config import Config
+from fapcheck.layers import relative_posix
 from fapcheck.semantic.function_facts import collect_function_facts
 from fapcheck.semantic.index import ProjectIndex
-from fapcheck.semantic.positions import definition_lines
 from fapcheck.semantic.storage import unpickle
 from fapcheck.semantic.symbols import FunctionFacts
 
@@ -44,7 +44,6 @@ class CallGraph:
         self._modules: dict[str, dict[str, FunctionFacts]] = {}  # absolute path -> facts by qualified name
         self._names: dict[str, str] = {}  # absolute path -> module name
         self._chains: dict[tuple[str, str], Chain | None] = {}
-        self._lines: dict[str, dict[str, int]] = {}
 
     def seed(self, module: str, path: str, facts: dict[str, FunctionFacts]) -> None:
         """Facts of the module being checked, gathered in its own walk (no second parse)."""
@@ -154,15 +153,10 @@ class CallGraph:
                 stack.extend(facts.calls)
 
     def describe(self, step: Step) -> str:
-        """`OrderService.export (app/services/order.py:40)`."""
-        key = os.path.abspath(step.path)
-        module = self._names.get(key, "")
+        """`OrderService.export (app/services/order.py)`: no line, so a baseline survives code moving."""
+        module = self._names.get(os.path.abspath(step.path), "")
         short = step.qualname[len(module) + 1 :] if module and step.qualname.startswith(module) else step.qualname
-        if key not in self._lines:
-            self._lines[key] = definition_lines(Path(step.path), module)
-        line = self._lines[key].get(step.qualname, 0)
-        where = _display(step.path)
-        return f"{short} ({where}:{line})" if line else f"{short} ({where})"
+        return f"{short} ({relative_posix(Path(step.path), self.config.root)})"
 
 
 def _names_no_function(index: ProjectIndex, module: str, rest: list[str]) -> bool:
@@ -173,10 +167,3 @@ def _names_no_function(index: ProjectIndex, module: str, rest: list[str]) -> boo
     if found is None or found.kind != "class":
         return False
     return len(rest) == 1 or (len(rest) == 2 and rest[1] not in found.methods)
-
-
-def _display(path: str) -> str:
-    try:
-        return Path(os.path.abspath(path)).relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return path

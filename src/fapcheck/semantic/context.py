@@ -383,6 +383,12 @@ class FileContext:
                 names.append(resolved.qualname)
         return names
 
+    def member_name(self, node: cst.Attribute) -> str | None:
+        """The qualified name of what an attribute expression names, whatever it holds: `Settings.URL` for
+        `settings.URL` where `settings` is a `Settings`, `app.config.URL` for `config.URL`."""
+        base = self.resolve(node.value)
+        return f"{base.qualname}.{node.attr.value}" if base is not None else None
+
     def qualified_name(self, node: cst.BaseExpression) -> str | None:
         resolved = self.resolve(node)
         return resolved.qualname if resolved is not None else None

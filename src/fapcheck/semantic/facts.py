@@ -118,7 +118,7 @@ def facts_of_tree(
     collector.walk(tree.body)
     names = tuple(sorted(ctx.frames[0].bindings.items()))
     imports = tuple(dict.fromkeys(item.target for item in ctx.imports))
-    return ModuleFacts(module, layer, names, tuple(collector.definitions), imports)
+    return ModuleFacts(module, layer, names, tuple(collector.definitions), imports, collector.urls())
 
 
 class _Collector:
@@ -128,6 +128,8 @@ class _Collector:
         self.prefix = f"{module}." if module else ""
         self.layer = layer
         self.definitions: list[Definition] = []
+        self._assigned: dict[str, str | None] = {}  # module-level name -> its URL literal, None once rebound
+        self._class_urls: list[tuple[str, str]] = []
 
     def walk(self, body: Sequence[cst.BaseStatement | cst.BaseSmallStatement]) -> None:
         ctx = self.ctx
@@ -137,6 +139,8 @@ class _Collector:
             elif isinstance(statement, (cst.Import, cst.ImportFrom, cst.TypeAlias)):
                 ctx.enter(statement)
             elif isinstance(statement, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
+                for name, url in _assigned_urls(statement):
+                    self._assigned[name] = None if name in self._assigned else url
                 ctx.leave(statement)
             elif isinstance(statement, cst.FunctionDef):
                 self.definitions.append(self.function(statement))
@@ -160,6 +164,26 @@ class _Collector:
                         self._block(extra.body)
             elif isinstance(statement, cst.With):
                 self._block(statement.body)
+
+    def _rewritten(self, body: Sequence[cst.BaseStatement], field: str) -> bool:
+        """Whether a method of the class may replace the field's default (read in the class's scope)."""
+        for statement in body:
+            if not isinstance(statement, cst.FunctionDef):
+                continue
+            if statement.name.value in _REWRITING_METHODS:
+                return True
+            for decorator in statement.decorators:
+                call = decorator.decorator
+                func = call.func if isinstance(call, cst.Call) else call
+                args = call.args if isinstance(call, cst.Call) else ()
+                named = {arg.value.evaluated_value for arg in args if isinstance(arg.value, cst.SimpleString)}
+                if field in named or "*" in named or self.ctx.qualified_name(func) in _MODEL_VALIDATORS:
+                    return True
+        return False
+
+    def urls(self) -> tuple[tuple[str, str], ...]:
+        constants = [(name, url) for name, url in self._assigned.items() if url is not None]
+        return tuple([*constants, *self._class_urls])
 
     def _block(self, block: cst.BaseSuite) -> None:
         self.ctx.enter(block)
@@ -237,6 +261,14 @@ class _Collector:
                     for small in statement.body:
                         if isinstance(small, (cst.Assign, cst.AnnAssign)):
                             ctx.leave(small)
+            self._class_urls += [
+                (f"{node.name.value}.{name}", url)
+                for statement in body
+                if isinstance(statement, cst.SimpleStatementLine)
+                for small in statement.body
+                for name, url in _assigned_urls(small)
+                if url is not None and not self._rewritten(body, name)
+            ]
         finally:
             ctx.leave(node)
         members = tuple(
@@ -268,6 +300,44 @@ class _Collector:
                     todo[:0] = [node.body]
         finally:
             ctx.leave(init)
+
+
+def _assigned_urls(statement: cst.BaseSmallStatement) -> list[tuple[str, str | None]]:
+    """The names a statement binds, each with the URL literal it assigns (None: anything else)."""
+    targets: list[cst.BaseExpression] = []
+    value: cst.BaseExpression | None = None
+    if isinstance(statement, cst.Assign):
+        targets, value = [t.target for t in statement.targets], statement.value
+    elif isinstance(statement, (cst.AnnAssign, cst.AugAssign)):
+        targets = [statement.target]
+        value = statement.value if isinstance(statement, cst.AnnAssign) else None
+    literal = _string_literal(value) if value is not None and len(targets) == 1 else None
+    url = literal if literal is not None and "://" in literal else None
+    return [(target.value, url) for target in targets if isinstance(target, cst.Name)]
+
+
+def _string_literal(node: cst.BaseExpression) -> str | None:
+    """The text of a plain string literal, implicit concatenations too (read in a loop: they can be
+    thousands of pieces deep); None for anything else."""
+    pieces: list[cst.BaseExpression] = []
+    while isinstance(node, cst.ConcatenatedString):
+        pieces.append(node.left)
+        node = node.right
+    values = [piece.evaluated_value if isinstance(piece, cst.SimpleString) else None for piece in [*pieces, node]]
+    return "".join(v for v in values if isinstance(v, str)) if all(isinstance(v, str) for v in values) else None
+
+
+# What may rewrite a field after its default: a validator naming it, a model-wide validator, an initialiser.
+_REWRITING_METHODS = frozenset({"__init__", "__post_init__", "model_post_init"})
+_MODEL_VALIDATORS = frozenset(
+    {
+        "pydantic.model_validator",
+        "pydantic.functional_validators.model_validator",
+        "pydantic.root_validator",
+        "pydantic.class_validators.root_validator",
+        "pydantic.v1.root_validator",
+    }
+)
 
 
 _PRODUCERS = frozenset(

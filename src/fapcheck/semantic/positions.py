@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import cast
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
-
-from fapcheck.semantic.parsing import parse_file
-from fapcheck.semantic.walk import walk
 
 
 def positions_of(module: cst.Module) -> Mapping[cst.CSTNode, CodeRange]:
@@ -66,26 +62,3 @@ def _with_deep_stack(work: Callable[[], Mapping[cst.CSTNode, CodeRange]]) -> Map
     if isinstance(result, BaseException):
         raise result
     return result
-
-
-def definition_lines(path: Path, module_name: str) -> dict[str, int]:
-    """The line of every function definition, by qualified name (only for functions named in messages)."""
-    module = parse_file(path)
-    if module is None:
-        return {}
-    positions = positions_of(module)
-    lines: dict[str, int] = {}
-    names: list[str] = [module_name] if module_name else []
-
-    def enter(node: cst.CSTNode) -> None:
-        if isinstance(node, cst.FunctionDef):
-            lines.setdefault(".".join([*names, node.name.value]), positions[node.name].start.line)
-        if isinstance(node, (cst.ClassDef, cst.FunctionDef)):
-            names.append(node.name.value)
-
-    def leave(node: cst.CSTNode) -> None:
-        if isinstance(node, (cst.ClassDef, cst.FunctionDef)):
-            names.pop()
-
-    walk(module, enter, leave)
-    return lines

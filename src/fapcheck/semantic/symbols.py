@@ -70,6 +70,12 @@ class ModuleFacts:
     names: tuple[tuple[str, Binding], ...] = ()  # module-level name -> what it is, as this module sees it
     definitions: tuple[Definition, ...] = ()
     imports: tuple[str, ...] = ()  # qualified targets of its imports
+    # URL string literals a name holds for good: a module constant bound once, or a class attribute's
+    # default that no validator of its class rewrites (`("Settings.DATABASE_URL", "sqlite:///app.db")`).
+    urls: tuple[tuple[str, str], ...] = ()
+
+    def url(self, name: str) -> str | None:
+        return next((value for key, value in self.urls if key == name), None)
 
     def name(self, name: str) -> Binding | None:
         for key, binding in self.names:
