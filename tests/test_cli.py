@@ -184,7 +184,10 @@ def test_explain() -> None:
 def test_layers_command() -> None:
     result = fapcheck("layers", "fixtures/rules/FAP101", cwd=REPO)
     assert result.returncode == 0
-    rows = {line.split()[0]: line.split()[1:] for line in result.stdout.splitlines()[1:]}
+    *table, blank, counts = result.stdout.splitlines()
+    assert blank == ""
+    rows = {line.split()[0]: line.split()[1:] for line in table[1:]}
+    assert counts == f"{len(rows)} files: 7 route, 3 service, 4 repository, 5 unmapped"
     assert rows["fixtures/rules/FAP101/app/api/routes/items.py"] == ["route", "preset:", "routes/"]
     assert rows["fixtures/rules/FAP101/app/crud.py"] == ["repository", "preset:", "file", "name", "'crud'"]
     assert rows["fixtures/rules/FAP101/orders/service.py"][0] == "service"
