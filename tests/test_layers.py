@@ -125,12 +125,20 @@ LAYOUT_CASES: dict[str, dict[str, str]] = {
         "api/core/config.py": "unmapped",
         "api/utils/settings.py": "unmapped",
     },
-    # one that holds only its own layer's directories stays a layer; test directories do not count
+    # one that holds only its own tier's directories stays a layer, and so does one whose nested layer
+    # directories hold data definitions or providers; test directories do not count
     "api/ with routes/": {
         "app/api/main.py": "route",
         "app/api/deps.py": "dependency",
         "app/api/routes/users.py": "route",
         "app/api/tests/helpers.py": "unmapped",
+        "app/api/dependencies/auth.py": "dependency",
+        "app/api/errors/http_error.py": "route",
+    },
+    "models/ with schemas/": {
+        "app/models/domain/users.py": "model",
+        "app/models/schemas/users.py": "schema",
+        "app/models/common.py": "model",
     },
     # inside a layer directory a file name's last word, or a route word, does not move the file; a
     # lower layer's file name still moves a file out of the route package; outside layer directories

@@ -47,6 +47,10 @@ def _is_test_file(stem: str) -> bool:
 # What decided a layer: a user pattern and a neutral directory are final; the preset's path
 # decisions, and no decision at all, leave room for the file's own text.
 USER, NEUTRAL, PRESET, NOTHING, CONTENT = "user", "neutral", "preset", "nothing", "content"
+# The tiers of the stack: a directory that holds another tier's directory is the application package
+# (api/ with v1/services/). Data definitions and providers nest inside a layer package (api/schemas/,
+# models/schemas/, api/dependencies/) without making it one.
+_STACK = frozenset({ROUTE, SERVICE, REPOSITORY})
 # Directories never looked into for layer directories: they hold no application code.
 _SKIPPED_DIRECTORIES = frozenset({"__pycache__", "node_modules", "site-packages", "venv", "build", "dist"})
 
@@ -95,8 +99,9 @@ class LayerMap:
     patterns add to them. Among user patterns the longest matching one wins.
 
     In the preset, the innermost layer directory decides, skipping containers
-    (a directory that holds layer directories of another layer: a top-level
-    `api/` package with `v1/routes/` and `v1/services/`) and domain packages
+    (a directory that holds a route, service or repository directory of
+    another layer: a top-level `api/` package with `v1/routes/` and
+    `v1/services/`) and domain packages
     (a layer-named directory whose files are named after two other layers:
     `feedback/service/` with `models.py` and `views.py`). A file name that is a
     layer word (`crud.py`, `deps.py`) moves a file out of its directory's
@@ -221,7 +226,7 @@ class LayerMap:
             directory = str(base.joinpath(*parts[: i + 1]))
             others, beneath = self._layers_beneath(directory)
             listed.extend(beneath)
-            if others - {layer}:
+            if (others & _STACK) - {layer}:
                 skipped.append(f"{parts[i]}/ holds other layers")
                 continue
             if len(self._file_layers(directory) - {layer}) >= 2:
