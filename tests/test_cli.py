@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from fapcheck import __version__
 from fapcheck.cli import app
+from test_demo import DEMO_FINDINGS
 
 from conftest import FIXTURES, REPO, run_fapcheck, write
 
@@ -45,9 +46,9 @@ def test_version() -> None:
 def test_demo_project_has_findings() -> None:
     result = fapcheck("fixtures/demo", cwd=REPO)
     assert result.returncode == 1, result.stderr
-    assert "fixtures/demo/app/api/routes/orders.py:6:37: FAP101 route module imports repository module" in result.stdout
+    assert "fixtures/demo/app/api/routes/orders.py:13:37: FAP101 route module imports repository" in result.stdout
     assert "^^^^^^^^^^^^^^^" in result.stdout
-    assert result.stdout.rstrip().endswith("Found 5 errors.")
+    assert result.stdout.rstrip().endswith(f"Found {len(DEMO_FINDINGS)} errors.")
     assert "\x1b[" not in result.stdout  # no colour when not a terminal
 
 
@@ -185,7 +186,10 @@ def test_explain() -> None:
 def test_layers_command() -> None:
     result = fapcheck("layers", "fixtures/rules/FAP101", cwd=REPO)
     assert result.returncode == 0
-    rows = {line.split()[0]: line.split()[1:] for line in result.stdout.splitlines()[1:]}
+    *table, blank, counts = result.stdout.splitlines()
+    assert blank == ""
+    rows = {line.split()[0]: line.split()[1:] for line in table[1:]}
+    assert counts == f"{len(rows)} files: 7 route, 3 service, 5 repository, 5 unmapped"
     assert rows["fixtures/rules/FAP101/app/api/routes/items.py"] == ["route", "preset:", "routes/"]
     assert rows["fixtures/rules/FAP101/app/crud.py"] == ["repository", "preset:", "file", "name", "'crud'"]
     assert rows["fixtures/rules/FAP101/orders/service.py"][0] == "service"

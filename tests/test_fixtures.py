@@ -1,7 +1,8 @@
 """The one collector: every fixture file's findings must equal its inline expectations.
 
-Each directory under fixtures/rules/ (and fixtures/demo) is checked as its own
-project with every rule enabled, so a line without `# expect:` must be clean.
+Each directory under fixtures/rules/ and fixtures/projects/ is checked as its own
+project with every rule enabled, so a line without `# expect:` must be clean. The
+demo carries no markers: its findings are listed in tests/test_demo.py.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ def rule_projects() -> list[Path]:
 
 
 def projects() -> list[Path]:
-    """The demo, one project per rule, and projects whose findings span modules."""
-    return [FIXTURES / "demo", *rule_projects(), *sorted(p for p in (FIXTURES / "projects").iterdir() if p.is_dir())]
+    """One project per rule, and projects whose findings span modules."""
+    return [*rule_projects(), *sorted(p for p in (FIXTURES / "projects").iterdir() if p.is_dir())]
 
 
 def project_config(root: Path) -> Config:

@@ -6,6 +6,8 @@ import pytest
 
 from fapcheck.layers import LayerMap
 
+from conftest import write
+
 PRESET = LayerMap(Path("/project"))
 
 
@@ -40,9 +42,9 @@ PRESET = LayerMap(Path("/project"))
         ("app/entities/billing.py", "model"),
         ("app/use_cases/pay.py", "service"),
         ("app/controllers/billing.py", "route"),
-        # file-name words, innermost wins
-        ("app/services/user_repo.py", "repository"),
-        ("app/api/user_service.py", "service"),
+        # file-name words, innermost wins; inside a layer directory a file name's last word does not move it
+        ("app/services/user_repo.py", "service"),
+        ("app/api/user_service.py", "route"),
         ("app/crud_user.py", "repository"),
         ("app/use_cases.py", "service"),
         ("app/api/v1/endpoints/items.py", "route"),
@@ -109,3 +111,72 @@ def test_paths_are_relative_to_the_root(tmp_path: Path) -> None:
     layers = LayerMap(root)
     assert layers.layer_for(root / "app" / "core.py").layer == "unmapped"
     assert layers.layer_for(root / "app" / "services" / "x.py").layer == "service"
+
+
+# Layouts whose layers depend on what the directories hold: path -> layer, every file written empty.
+LAYOUT_CASES: dict[str, dict[str, str]] = {
+    # a directory that holds layer directories of another layer is a container, not a layer
+    "top-level api/ package": {
+        "api/__init__.py": "unmapped",
+        "api/main.py": "unmapped",
+        "api/v1/routes/items.py": "route",
+        "api/v1/services/items.py": "service",
+        "api/db/database.py": "unmapped",
+        "api/core/config.py": "unmapped",
+        "api/utils/settings.py": "unmapped",
+    },
+    # one that holds only its own tier's directories stays a layer, and so does one whose nested layer
+    # directories hold data definitions or providers; test directories do not count
+    "api/ with routes/": {
+        "app/api/main.py": "route",
+        "app/api/deps.py": "dependency",
+        "app/api/routes/users.py": "route",
+        "app/api/tests/helpers.py": "unmapped",
+        "app/api/dependencies/auth.py": "dependency",
+        "app/api/errors/http_error.py": "route",
+    },
+    "models/ with schemas/": {
+        "app/models/domain/users.py": "model",
+        "app/models/schemas/users.py": "schema",
+        "app/models/common.py": "model",
+    },
+    # inside a layer directory a file name's last word, or a route word, does not move the file; a
+    # lower layer's file name still moves a file out of the route package; outside layer directories
+    # the file name decides
+    "file names": {
+        "app/models/webhook_endpoint.py": "model",
+        "app/services/payments/api.py": "service",
+        "app/repositories/views.py": "repository",
+        "app/schemas/user_view.py": "schema",
+        "app/api/deps.py": "dependency",
+        "app/api/schemas.py": "schema",
+        "app/billing_service.py": "service",
+        "app/crud_user.py": "repository",
+    },
+    # a layer-named directory whose files are named after two other layers is a domain package; one
+    # other layer's name is not enough
+    "domain package": {
+        "src/feedback/service/models.py": "model",
+        "src/feedback/service/views.py": "route",
+        "src/feedback/service/service.py": "service",
+        "src/feedback/service/flows.py": "unmapped",
+        "src/shop/services/models.py": "model",
+        "src/shop/services/billing.py": "service",
+    },
+}
+
+
+@pytest.mark.parametrize("case", LAYOUT_CASES)
+def test_directories_are_read_for_what_they_hold(tmp_path: Path, case: str) -> None:
+    expected = LAYOUT_CASES[case]
+    write(tmp_path, dict.fromkeys(expected, ""))
+    layer_map = LayerMap(tmp_path)
+    assert {name: layer_map.layer_for(tmp_path / name).layer for name in expected} == expected
+
+
+def test_why_a_directory_is_not_a_layer(tmp_path: Path) -> None:
+    write(tmp_path, dict.fromkeys([*LAYOUT_CASES["top-level api/ package"], *LAYOUT_CASES["domain package"]], ""))
+    layer_map = LayerMap(tmp_path)
+    assert layer_map.layer_for(tmp_path / "api/db/database.py").pattern == "preset: api/ holds other layers"
+    decision = layer_map.layer_for(tmp_path / "src/feedback/service/flows.py")
+    assert decision.pattern == "preset: service/ is a domain package"

@@ -22,7 +22,7 @@ from fapcheck.engine.files import discover
 from fapcheck.semantic.index import ProjectIndex
 from test_fixtures import project_config, projects
 
-from conftest import REPO, aged, write
+from conftest import FIXTURES, REPO, aged, write
 
 runner = CliRunner()
 
@@ -35,7 +35,7 @@ ROUTE_TO_REPO = {
 
 def run_fixtures(jobs: int) -> list[RunResult]:
     results = []
-    for root in projects():
+    for root in (FIXTURES / "demo", *projects()):
         config = project_config(root)
         files = discover([str(root)], config).files
         results.append(run([(p, str(p)) for p in files], config, jobs=jobs))

@@ -14,7 +14,7 @@ from typer.core import TyperGroup
 
 from fapcheck import __version__
 from fapcheck.baseline import BaselineError
-from fapcheck.catalog import BY_CODE, CATALOG
+from fapcheck.catalog import BY_CODE, CATALOG, LAYERS, UNMAPPED
 from fapcheck.config import Config, ConfigError, load_config
 
 if TYPE_CHECKING:
@@ -375,13 +375,24 @@ def explain(code: Annotated[str, typer.Argument(help="A rule code, e.g. FAP301."
     typer.echo(rule_class(code).documentation())
 
 
+class LayersFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
 @app.command("layers")
 def layers_command(
     paths: Annotated[list[str] | None, typer.Argument(help="Files or directories to map.")] = None,
+    output_format: Annotated[
+        LayersFormat, typer.Option("--output-format", help="A table with a count per layer, or JSON for scripts.")
+    ] = LayersFormat.table,
     config_file: Annotated[Path | None, typer.Option("--config", help="Read this pyproject.toml.")] = None,
     isolated: Annotated[bool, typer.Option("--isolated", help="Ignore all configuration files.")] = False,
 ) -> None:
-    """Print each file with its layer and the pattern that decided it."""
+    """Print each file with its layer and what decided it: a pattern, or the file's content."""
+    import json
+    from collections import Counter
+
     from fapcheck.engine.files import discover, display_path
 
     def execute() -> int:
@@ -391,8 +402,15 @@ def layers_command(
         rows = []
         for path in discovery.files:
             decision = layer_map.layer_for(path)
-            rows.append((display_path(path), decision.layer, decision.pattern or "-"))
-        _table(("path", "layer", "decided by"), rows, sys.stdout)
+            rows.append((display_path(path), decision.layer, decision.pattern))
+        if output_format is LayersFormat.json:
+            entries = [{"path": path, "layer": layer, "reason": reason} for path, layer, reason in rows]
+            sys.stdout.write(json.dumps(entries, indent=2) + "\n")
+        else:
+            _table(("path", "layer", "decided by"), [(p, la, reason or "-") for p, la, reason in rows], sys.stdout)
+            counts = Counter(layer for _, layer, _ in rows)
+            summary = ", ".join(f"{counts[layer]} {layer}" for layer in (*LAYERS, UNMAPPED) if counts[layer])
+            sys.stdout.write(f"\n{len(rows)} file{'s' if len(rows) != 1 else ''}: {summary or 'none'}\n")
         for problem in discovery.errors:
             sys.stderr.write(f"error: {problem}\n")
         return EXIT_ERROR if discovery.errors else EXIT_CLEAN

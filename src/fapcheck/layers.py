@@ -1,15 +1,22 @@
-"""Map a file path to its architectural layer. Pure: no parsing, no I/O."""
+"""Map a file to its architectural layer: by its path, and by its own text where the path leaves room.
+
+No libcst here. The preset reads directory listings (a directory that holds
+other layers is not one) and, where the path says nothing or plainly
+contradicts the code, the file's text through CPython's tree (evidence.py).
+Every decision says what it read, so a result cache can tell when it changes.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 import pathspec
 
 from fapcheck.catalog import DEPENDENCY, LAYERS, MODEL, REPOSITORY, ROUTE, SCHEMA, SERVICE, UNMAPPED
+from fapcheck.evidence import content_evidence
 
 # Directory names of the zero-configuration preset (SPEC §1).
 PRESET_DIRECTORIES: Mapping[str, tuple[str, ...]] = {
@@ -37,10 +44,26 @@ def _is_test_file(stem: str) -> bool:
     return stem == "conftest" or stem.startswith("test_") or stem.endswith("_test")
 
 
+# What decided a layer: a user pattern and a neutral directory are final; the preset's path
+# decisions, and no decision at all, leave room for the file's own text.
+USER, NEUTRAL, PRESET, NOTHING, CONTENT = "user", "neutral", "preset", "nothing", "content"
+# The tiers of the stack: a directory that holds another tier's directory is the application package
+# (api/ with v1/services/). Data definitions and providers nest inside a layer package (api/schemas/,
+# models/schemas/, api/dependencies/) without making it one.
+_STACK = frozenset({ROUTE, SERVICE, REPOSITORY})
+# Directories never looked into for layer directories: they hold no application code.
+_SKIPPED_DIRECTORIES = frozenset({"__pycache__", "node_modules", "site-packages", "venv", "build", "dist"})
+
+
 @dataclass(frozen=True, slots=True)
 class LayerDecision:
     layer: str
     pattern: str  # what decided it, for `fapcheck layers`
+    kind: str = NOTHING
+    # The directories whose listing the decision read (absolute), and whether it read the file's text:
+    # a cached result that depends on this decision holds while they do.
+    listed: tuple[str, ...] = ()
+    read: bool = False
 
     @property
     def mapped(self) -> bool:
@@ -70,17 +93,29 @@ def relative_posix(path: Path, root: Path) -> str:
 
 
 class LayerMap:
-    """Decides the layer of a path from user patterns first, then the preset.
+    """Decides the layer of a file from user patterns first, then the preset, then its text.
 
     User patterns for a layer replace the preset words of that layer; `extend`
     patterns add to them. Among user patterns the longest matching one wins.
 
-    In the preset, the innermost matching path part wins: a file name that is a
-    layer word (`crud.py`, `deps.py`), then a file name whose last word is one
-    (`user_service.py`), then the innermost layer directory. A file name's
-    first word (`crud_user.py`) counts only outside layer directories, and a
-    file inside a layer directory whose name also carries that layer's word
-    (`routes/controller_self_service.py`) stays in the directory's layer.
+    In the preset, the innermost layer directory decides, skipping containers
+    (a directory that holds a route, service or repository directory of
+    another layer: a top-level `api/` package with `v1/routes/` and
+    `v1/services/`) and domain packages
+    (a layer-named directory whose files are named after two other layers:
+    `feedback/service/` with `models.py` and `views.py`). A file name that is a
+    layer word (`crud.py`, `deps.py`) moves a file out of its directory's
+    layer, except a route word in another layer's directory
+    (`services/payments/api.py`, `repositories/views.py`). Outside layer
+    directories a file name's last word, then its first, decides
+    (`user_service.py`, `crud_user.py`); inside one they never move it
+    (`models/webhook_endpoint.py`).
+
+    Then the text (evidence.py): where the path says nothing, route handlers,
+    a module of only `Depends` providers, ORM tables or pydantic models decide;
+    route handlers and a module of only providers also override a preset path
+    that says otherwise (a `crud.py` full of `@router.get`). User patterns and
+    test or migration directories are never overridden.
     """
 
     def __init__(
@@ -103,44 +138,142 @@ class LayerMap:
         self._file_words = {
             word: layer for layer, words in PRESET_FILE_WORDS.items() if layer not in replace for word in words
         }
+        self._listings: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self._beneath: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {}
+        self._read: dict[str, LayerDecision] = {}  # decisions that read a file from disk, by path
 
-    def layer_for(self, path: Path | str) -> LayerDecision:
-        rel = relative_posix(Path(path), self.root)
-        return self.layer_for_relative(rel)
+    def layer_for(self, path: Path | str, source: bytes | None = None) -> LayerDecision:
+        """The file's layer; its text is `source` when given (an editor's buffer), else read from disk."""
+        absolute = os.path.abspath(path)
+        if source is None and absolute in self._read:
+            return self._read[absolute]
+        rel = relative_posix(Path(absolute), self.root)
+        depth = rel.count("/") + 1
+        base = Path(absolute).parents[depth - 1] if depth <= len(Path(absolute).parents) else Path(absolute).anchor
+        decision = self._decide_by_path(rel, Path(base))
+        if decision.kind in (USER, NEUTRAL):
+            return decision
+        if source is None:
+            try:
+                with open(absolute, "rb") as handle:
+                    text = handle.read()
+            except OSError:
+                text = b""
+            decision = self._read[absolute] = self._by_content(decision, text)
+            return decision
+        return self._by_content(decision, source)
+
+    def path_layer(self, path: Path | str) -> str:
+        """The layer the path alone gives: enough to order work, never to report."""
+        absolute = Path(os.path.abspath(path))
+        return self.layer_for_relative(relative_posix(absolute, self.root)).layer
 
     def layer_for_relative(self, rel: str) -> LayerDecision:
+        """The decision of the path alone, with directories read under the root."""
+        return self._decide_by_path(rel, Path(os.path.abspath(self.root)))
+
+    def _decide_by_path(self, rel: str, base: Path) -> LayerDecision:
         best: tuple[int, str, str] | None = None
         for layer, pattern, spec in self._user:
             if spec.match_file(rel) and (best is None or len(pattern) > best[0]):
                 best = (len(pattern), layer, pattern)
         if best is not None:
-            return LayerDecision(best[1], best[2])
-        return self._preset(rel)
+            return LayerDecision(best[1], best[2], USER)
+        return self._preset(rel, base)
 
-    def _preset(self, rel: str) -> LayerDecision:
+    def _by_content(self, decision: LayerDecision, source: bytes) -> LayerDecision:
+        path_layer = decision.layer if decision.mapped else None
+        evidence = content_evidence(source, path_layer)
+        if evidence is None or evidence.layer == path_layer:
+            return replace(decision, read=True)
+        if path_layer is None:
+            return replace(
+                decision, layer=evidence.layer, pattern=f"content: {evidence.reason}", kind=CONTENT, read=True
+            )
+        pattern = f"content: {evidence.reason} (overrides {decision.pattern})"
+        return replace(decision, layer=evidence.layer, pattern=pattern, kind=CONTENT, read=True)
+
+    def _preset(self, rel: str, base: Path) -> LayerDecision:
         parts = rel.split("/")
         stem = parts[-1].rsplit(".", 1)[0]
         neutral = next((part for part in parts[:-1] if part in NEUTRAL_DIRECTORIES), None)
         if neutral is not None:
-            return LayerDecision(UNMAPPED, f"preset: {neutral}/ (not a layer)")
+            return LayerDecision(UNMAPPED, f"preset: {neutral}/ (not a layer)", NEUTRAL)
         if _is_test_file(stem):
-            return LayerDecision(UNMAPPED, "preset: test file (not a layer)")
+            return LayerDecision(UNMAPPED, "preset: test file (not a layer)", NEUTRAL)
+        directory, listed = self._layer_directory(parts[:-1], base)
         whole = self._file_words.get(stem)
-        if whole is not None:
-            return LayerDecision(whole, f"preset: file name '{stem}'")
-        directory = next(
-            (
-                LayerDecision(self._dir_words[part], f"preset: {part}/")
-                for part in reversed(parts[:-1])
-                if part in self._dir_words
-            ),
-            UNMAPPED_DECISION,
-        )
+        if whole is not None and not (whole == ROUTE and directory.mapped and directory.layer != ROUTE):
+            return LayerDecision(whole, f"preset: file name '{stem}'", PRESET, listed)
+        if directory.mapped:
+            return replace(directory, listed=listed)
         words = stem.split("_")
-        if directory.mapped and directory.layer in {self._file_words.get(word) for word in words}:
-            return directory  # the file name agrees with its directory
-        for word in (words[-1], words[0]) if not directory.mapped else (words[-1],):
+        for word in (words[-1], words[0]):
             layer = self._file_words.get(word)
             if layer is not None:
-                return LayerDecision(layer, f"preset: file name '{word}'")
-        return directory
+                return LayerDecision(layer, f"preset: file name '{word}'", PRESET, listed)
+        return replace(directory, listed=listed)
+
+    def _layer_directory(self, parts: Sequence[str], base: Path) -> tuple[LayerDecision, tuple[str, ...]]:
+        """The innermost layer directory that is neither a container nor a domain package, and the
+        directories listed to tell."""
+        listed: list[str] = []
+        skipped: list[str] = []
+        for i in range(len(parts) - 1, -1, -1):
+            layer = self._dir_words.get(parts[i])
+            if layer is None:
+                continue
+            directory = str(base.joinpath(*parts[: i + 1]))
+            others, beneath = self._layers_beneath(directory)
+            listed.extend(beneath)
+            if (others & _STACK) - {layer}:
+                skipped.append(f"{parts[i]}/ holds other layers")
+                continue
+            if len(self._file_layers(directory) - {layer}) >= 2:
+                skipped.append(f"{parts[i]}/ is a domain package")
+                continue
+            return LayerDecision(layer, f"preset: {parts[i]}/", PRESET), tuple(listed)
+        return LayerDecision(UNMAPPED, f"preset: {', '.join(skipped)}" if skipped else ""), tuple(listed)
+
+    def _listing(self, directory: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(subdirectories, file stems that are layer words) of a directory, read once."""
+        known = self._listings.get(directory)
+        if known is None:
+            subdirectories: list[str] = []
+            stems: list[str] = []
+            try:
+                with os.scandir(directory) as entries:
+                    for entry in entries:
+                        if entry.is_dir():
+                            subdirectories.append(entry.name)
+                        elif entry.name.endswith((".py", ".pyi")) and entry.name.rsplit(".", 1)[0] in self._file_words:
+                            stems.append(entry.name.rsplit(".", 1)[0])
+            except OSError:
+                pass
+            known = self._listings[directory] = (tuple(sorted(subdirectories)), tuple(sorted(set(stems))))
+        return known
+
+    def listing_summary(self, directory: str) -> str:
+        """What a decision read from a directory, as one string: a cache compares it on a later run."""
+        subdirectories, stems = self._listing(directory)
+        return ",".join(subdirectories) + "|" + ",".join(stems)
+
+    def _file_layers(self, directory: str) -> set[str]:
+        return {self._file_words[stem] for stem in self._listing(directory)[1]}
+
+    def _layers_beneath(self, directory: str) -> tuple[frozenset[str], tuple[str, ...]]:
+        """The layers of the layer directories anywhere beneath a directory, and the directories listed."""
+        known = self._beneath.get(directory)
+        if known is None:
+            layers: set[str] = set()
+            listed = [directory]
+            for name in self._listing(directory)[0]:
+                if name.startswith(".") or name in _SKIPPED_DIRECTORIES or name in NEUTRAL_DIRECTORIES:
+                    continue
+                if name in self._dir_words:
+                    layers.add(self._dir_words[name])
+                inner, inner_listed = self._layers_beneath(os.path.join(directory, name))
+                layers |= inner
+                listed.extend(inner_listed)
+            known = self._beneath[directory] = (frozenset(layers), tuple(listed))
+        return known

@@ -184,7 +184,7 @@ _CHECK_ORDER = {layer: rank for rank, layer in enumerate(("model", "schema", "re
 def _check_order(todo: list[tuple[Path, str]], config: Config) -> list[tuple[Path, str]]:
     layer_map = config.layer_map()
     last = len(_CHECK_ORDER)
-    return sorted(todo, key=lambda item: (_CHECK_ORDER.get(layer_map.layer_for(item[0]).layer, last), item[1]))
+    return sorted(todo, key=lambda item: (_CHECK_ORDER.get(layer_map.path_layer(item[0]), last), item[1]))
 
 
 def _check_all(todo: list[tuple[Path, str]], config: Config, jobs: int, known: Known) -> Iterator[Outcome]:

@@ -47,7 +47,7 @@ def build_graph(files: Sequence[Path], config: Config) -> ImportGraph:
     graph = ImportGraph()
     for path in files:
         module_name, is_package = index.module_name_for(path)
-        layer = layer_map.layer_for(path).layer
+        layer = index.layer_of(path).layer
         graph.modules[module_name] = layer
         module = parse_file(path)
         if module is None:

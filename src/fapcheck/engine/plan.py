@@ -12,13 +12,14 @@ from __future__ import annotations
 import ast
 import re
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from fapcheck.catalog import BY_CODE, ROUTE_DECORATOR_METHODS, Trigger
+from fapcheck.catalog import BY_CODE, Trigger
 from fapcheck.config import Config
 from fapcheck.engine.suppress import Suppressions, read_suppressions
+from fapcheck.evidence import is_route_decorator, statements
 from fapcheck.findings import Edit, FileResult, Finding, Fix
 from fapcheck.layers import compile_pattern, relative_posix
 from fapcheck.semantic.index import ProjectIndex
@@ -26,7 +27,6 @@ from fapcheck.semantic.source import source_encoding, too_deep
 
 ENGINE_CODES = frozenset({"FAP001", "FAP002"})  # reported by the engine, not by visitors
 _IMPORT_WORD = re.compile(r"\bimport\b")
-_BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 # Tests switch the pre-check off to prove it never changes findings.
 PRECHECK = True
@@ -63,7 +63,7 @@ class Planner:
         return frozenset(c for c in self.enabled if not any(c.startswith(i) for i in ignored))
 
     def plan(self, source: bytes, path: Path, display: str) -> Plan:
-        layer = self.layer_map.layer_for(path).layer
+        layer = self.index.layer_of(path, source).layer  # by its path, and by this text where the path leaves room
         codes = self.codes_for(path)
         by_layer = sorted(c for c in codes if c not in ENGINE_CODES and layer in BY_CODE[c].layers)
         if not by_layer and "FAP001" not in codes and "FAP002" not in codes:
@@ -148,7 +148,7 @@ class _TreeScan:
         want_imports = any(t.imports or t.imports_layers for _, t in pending)
         want_routes = any(t.route_decorators for _, t in pending)
         package: list[str] | None = None
-        for node in _statements(tree.body):
+        for node in statements(tree.body):
             if want_imports and isinstance(node, ast.Import):
                 self.modules.extend((alias.name, None) for alias in node.names)
             elif want_imports and isinstance(node, ast.ImportFrom):
@@ -165,7 +165,7 @@ class _TreeScan:
                 else:
                     self.modules.extend((module, alias.name) for alias in node.names)
             elif want_routes and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                self.route_decorators = self.route_decorators or any(map(_is_route_decorator, node.decorator_list))
+                self.route_decorators = self.route_decorators or any(map(is_route_decorator, node.decorator_list))
         if package is None and self.modules:
             index.module_name_for(path)  # sets the source root imports are resolved from
 
@@ -183,25 +183,6 @@ class _TreeScan:
                 if location is not None and location.layer.layer in layers:
                     return True
         return False
-
-
-def _is_route_decorator(decorator: ast.expr) -> bool:
-    """The shape the context tracker recognises a handler by; it then also checks the receiver's type."""
-    return (
-        isinstance(decorator, ast.Call)
-        and isinstance(decorator.func, ast.Attribute)
-        and decorator.func.attr in ROUTE_DECORATOR_METHODS
-    )
-
-
-def _statements(body: Sequence[ast.AST]) -> Iterator[ast.AST]:
-    """Statements at every depth (function and class bodies, branches, handlers, match cases)."""
-    for node in body:
-        yield node
-        for name in _BLOCK_FIELDS:
-            inner = getattr(node, name, None)
-            if inner:
-                yield from _statements(inner)
 
 
 def _absolute(package: list[str], level: int, module: str) -> str:

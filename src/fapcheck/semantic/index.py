@@ -161,6 +161,15 @@ class ProjectIndex:
                 return False
         return True
 
+    def layer_of(self, path: Path, source: bytes | None = None) -> LayerDecision:
+        """A file's layer, with the directory listings it read recorded (its text is recorded by `locate`)."""
+        decision = self.layer_map.layer_for(path, source)
+        if self._probes is not None:
+            for directory in decision.listed:
+                self._stamp(directory)
+                self._probes.setdefault(directory, {})["l" + self.layer_map.listing_summary(directory)] = True
+        return decision
+
     def recorded(self) -> Stamps:
         """Stop recording; the answers since `record`, by directory with its stamp."""
         probes, self._probes = self._probes or {}, None
@@ -179,6 +188,10 @@ class ProjectIndex:
             if stamp is not None and now == stamp:
                 continue
             for probe, answer in answers:
+                if probe[0] == "l":  # a directory listing a layer decision read
+                    if (self.layer_map.listing_summary(directory) == probe[1:]) != answer:
+                        return False
+                    continue
                 path = Path(directory, probe[1:])
                 if (self._file(path) if probe[0] == "f" else self._dir(path)) != answer:
                     return False
@@ -216,17 +229,20 @@ class ProjectIndex:
         key = (self._file_root, module)
         known = self._located.get(key)
         if known is not None:
+            found = known[0]
             if self._probes is not None:
                 _merge(self._probes, known[1])
-            return known[0]
-        outer, self._probes = self._probes, {}
-        try:
-            found = self._find(module)
-        finally:
-            probes, self._probes = self._probes, outer
-        self._located[key] = (found, probes)
-        if outer is not None:
-            _merge(outer, probes)
+        else:
+            outer, self._probes = self._probes, {}
+            try:
+                found = self._find(module)
+            finally:
+                probes, self._probes = self._probes, outer
+            self._located[key] = (found, probes)
+            if outer is not None:
+                _merge(outer, probes)
+        if found is not None and found.layer.read and found.path.suffix in (".py", ".pyi"):
+            self.depend_on_content(str(found.path))  # its layer came from its text
         return found
 
     def _find(self, module: str) -> ModuleLocation | None:
@@ -242,11 +258,11 @@ class ProjectIndex:
                     candidate / "__init__.py",
                 ):
                     if self._file(path):
-                        found = ModuleLocation(module, path, self.layer_map.layer_for(path))
+                        found = ModuleLocation(module, path, self.layer_of(path))
                         break
                 else:
                     if self._dir(candidate) and not _is_excluded_dir(candidate):
-                        found = ModuleLocation(module, candidate, self.layer_map.layer_for(candidate / "__init__.py"))
+                        found = ModuleLocation(module, candidate, self.layer_of(candidate / "__init__.py"))
                 if found is not None:
                     break
         return found
