@@ -11,7 +11,7 @@ import gc
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +61,16 @@ class RunResult:
     @property
     def findings(self) -> list[Finding]:
         return sorted(finding for result in self.files for finding in result.findings)
+
+    @staticmethod
+    def merge(runs: Iterable[RunResult]) -> RunResult:
+        """The runs of several projects as one."""
+        runs = list(runs)
+        return RunResult(
+            tuple(sorted((r for run in runs for r in run.files), key=lambda r: r.path)),
+            tuple(e for run in runs for e in run.errors),
+            tuple(w for run in runs for w in run.warnings),
+        )
 
 
 def default_jobs() -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -149,6 +149,18 @@ class FixRun:
     diffs: tuple[str, ...]
     errors: tuple[str, ...]
     fixed_sources: tuple[tuple[str, bytes], ...] = ()  # display path -> fixed source, for stdin
+
+    @staticmethod
+    def merge(runs: Iterable[FixRun]) -> FixRun:
+        """The runs of several projects as one."""
+        runs = list(runs)
+        return FixRun(
+            tuple(sorted((r for run in runs for r in run.results), key=lambda r: r.path)),
+            sum(run.fixed for run in runs),
+            tuple(d for run in runs for d in run.diffs),
+            tuple(e for run in runs for e in run.errors),
+            tuple(f for run in runs for f in run.fixed_sources),
+        )
 
 
 def fix_files(
