@@ -39,6 +39,9 @@ class AwaitFixes(Rule):
     def note_receiver(self, node: cst.Call) -> None:
         self._receivers.add(id(node.func))
 
+    def is_receiver(self, node: cst.BaseExpression) -> bool:
+        return id(node) in self._receivers
+
     def await_fix(
         self, node: cst.Call, call: cst.BaseExpression, description: str, add_import: str | None = None
     ) -> NodeFix | None:
@@ -46,6 +49,6 @@ class AwaitFixes(Rule):
         if self._generator_depth or not self.ctx.in_async:
             return None
         replacement: cst.BaseExpression = cst.Await(expression=call)
-        if id(node) in self._receivers:
+        if self.is_receiver(node):
             replacement = replacement.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
         return NodeFix(description, node, replacement, add_import=add_import)
