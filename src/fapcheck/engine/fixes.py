@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,7 +34,10 @@ def build_fix(
 ) -> Fix | None:
     where = positions[node_fix.node]
     replacement = node_fix.replacement
-    text = replacement if isinstance(replacement, str) else module.code_for_node(replacement)
+    if isinstance(replacement, str):
+        text = replacement
+    else:
+        text = code_in_place(module, replacement, _statement_indent(module, positions, where.start.line))
     edits = [Edit(where.start.line, where.start.column + 1, where.end.line, where.end.column + 1, text)]
     if node_fix.add_import is not None:
         bound = ctx.frames[0].bindings.get(node_fix.add_import.split(".")[0])
@@ -43,6 +46,45 @@ def build_fix(
         elif bound.kind != "import" or bound.qualname != node_fix.add_import:
             return None  # the name means something else here: no safe fix
     return Fix(node_fix.description, tuple(edits), node_fix.safe)
+
+
+def code_in_place(module: cst.Module, node: cst.CSTNode, indent: str) -> str:
+    """The code of `node` as it reads inside a statement indented by `indent`: the continuation lines of a
+    call that spans lines keep their place (`Module.code_for_node` would put them at column 0)."""
+    from libcst._nodes.internal import CodegenState  # what Module.code_for_node uses, with the indentation
+
+    state = CodegenState(module.default_indent, module.default_newline, indent_tokens=[indent] if indent else [])
+    node._codegen(state)
+    return "".join(state.tokens)
+
+
+def _statement_indent(module: cst.Module, positions: Mapping[cst.CSTNode, CodeRange], line: int) -> str:
+    """The indentation of the innermost statement around `line`, from the blocks that hold it, as libcst's
+    code generation adds it to continuation lines."""
+    indent = ""
+    statements: Sequence[cst.CSTNode] = module.body
+    while True:
+        inner = next((s for s in statements if positions[s].start.line <= line <= positions[s].end.line), None)
+        if inner is None or not isinstance(inner, cst.BaseCompoundStatement):
+            return indent
+        blocks = list(_blocks_of(inner))
+        block = next((b for b in blocks if positions[b].start.line <= line <= positions[b].end.line), None)
+        if not isinstance(block, cst.IndentedBlock):
+            return indent  # the header of the statement, or a one-line body after its colon
+        indent += module.default_indent if block.indent is None else block.indent
+        statements = block.body
+
+
+def _blocks_of(statement: cst.CSTNode) -> Iterator[cst.BaseSuite]:
+    """The bodies of a compound statement: its own, and those of its `elif`, `else`, `except`, `finally`
+    and `case` clauses."""
+    for child in statement.children:
+        if isinstance(child, cst.BaseSuite):
+            yield child
+        elif isinstance(
+            child, (cst.If, cst.Else, cst.ExceptHandler, cst.ExceptStarHandler, cst.Finally, cst.MatchCase)
+        ):
+            yield from _blocks_of(child)
 
 
 def import_edit(module: cst.Module, positions: Mapping[cst.CSTNode, CodeRange], name: str) -> Edit:
