@@ -101,3 +101,97 @@ def test_fixed_session_code_runs_and_stored_or_gathered_coroutines_are_left_alon
         == ITEMS
     )
     assert run_main(tmp_path) == "(['a', 'b'], 2, [2, 2])"
+
+
+SLEEPERS = {
+    "grouped.py": '''\
+#!/usr/bin/env python3
+# -*- coding: utf-8 -*-
+"""Imports in groups, after a docstring and a `__future__` import."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import sqlalchemy
+
+
+async def main() -> None:
+    time.sleep(0)
+    print(json.dumps(sqlalchemy.__name__))
+''',
+    "third_party_only.py": """\
+#!/usr/bin/env python3
+from time import sleep as nap
+
+import sqlalchemy
+
+
+async def main() -> None:
+    nap(0)
+    print(sqlalchemy.__name__)
+""",
+    "type_checking.py": """\
+import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import asyncio
+
+
+async def main() -> None:
+    time.sleep(0)
+    timer: asyncio.Timeout | None = None
+    print(timer, time.monotonic())
+""",
+}
+FIXED_GROUPED = '''\
+#!/usr/bin/env python3
+# -*- coding: utf-8 -*-
+"""Imports in groups, after a docstring and a `__future__` import."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import sqlalchemy
+
+
+async def main() -> None:
+    await asyncio.sleep(0)
+    print(json.dumps(sqlalchemy.__name__))
+'''
+
+
+def ruff_findings(path: Path) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--isolated", "--select", "F,I", "--output-format", "concise", path],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return result.stdout if result.returncode else ""
+
+
+@pytest.mark.parametrize("name", sorted(SLEEPERS))
+def test_added_imports_sit_where_ruff_wants_them_and_unused_ones_go(name: str, tmp_path: Path) -> None:
+    write(tmp_path, {"pyproject.toml": "[tool.fapcheck]\nselect = ['FAP402']\n", name: SLEEPERS[name]})
+    path = tmp_path / name
+    assert ruff_findings(path) == ""
+    fixed = run_fapcheck("--fix", "--no-cache", name, cwd=tmp_path)
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    source = path.read_text(encoding="utf-8")
+    assert "await asyncio.sleep(0)" in source
+    assert ruff_findings(path) == "", source
+    if name == "grouped.py":
+        assert source == FIXED_GROUPED
+    ran = subprocess.run(
+        [sys.executable, "-c", f"import asyncio, {path.stem}; asyncio.run({path.stem}.main())"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ran.returncode == 0, ran.stderr

@@ -19,6 +19,7 @@ import libcst as cst
 from libcst.metadata import CodeRange
 
 from fapcheck.config import Config
+from fapcheck.engine.imports import drop_unused_imports, import_edit, used_names
 from fapcheck.findings import Edit, FileResult, Finding, Fix
 
 if TYPE_CHECKING:
@@ -40,11 +41,13 @@ def build_fix(
         text = code_in_place(module, replacement, _statement_indent(module, positions, where.start.line))
     edits = [Edit(where.start.line, where.start.column + 1, where.end.line, where.end.column + 1, text)]
     if node_fix.add_import is not None:
+        from fapcheck.rules._awaiting import run_time_import
+
         bound = ctx.frames[0].bindings.get(node_fix.add_import.split(".")[0])
-        if bound is None:
+        if run_time_import(ctx, node_fix.add_import) is None:
+            if bound is not None and (bound.kind != "import" or bound.qualname != node_fix.add_import):
+                return None  # the name means something else here: no safe fix
             edits.insert(0, import_edit(module, positions, node_fix.add_import))
-        elif bound.kind != "import" or bound.qualname != node_fix.add_import:
-            return None  # the name means something else here: no safe fix
     return Fix(node_fix.description, tuple(edits), node_fix.safe)
 
 
@@ -85,20 +88,6 @@ def _blocks_of(statement: cst.CSTNode) -> Iterator[cst.BaseSuite]:
             child, (cst.If, cst.Else, cst.ExceptHandler, cst.ExceptStarHandler, cst.Finally, cst.MatchCase)
         ):
             yield from _blocks_of(child)
-
-
-def import_edit(module: cst.Module, positions: Mapping[cst.CSTNode, CodeRange], name: str) -> Edit:
-    """Insert `import name` after the imports at the top of the module (after the docstring)."""
-    line = 1
-    for index, statement in enumerate(module.body):
-        if not isinstance(statement, cst.SimpleStatementLine):
-            break
-        first = statement.body[0] if statement.body else None
-        is_docstring = index == 0 and isinstance(first, cst.Expr) and isinstance(first.value, cst.SimpleString)
-        if not (is_docstring or isinstance(first, (cst.Import, cst.ImportFrom))):
-            break
-        line = positions[statement].end.line + 1
-    return Edit(line, 1, line, 1, f"import {name}{module.default_newline}")
 
 
 def apply_edits(text: str, edits: Sequence[Edit]) -> tuple[str, int]:
@@ -150,11 +139,12 @@ def fix_source(checker: Checker, source: bytes, path: Path, display: str, unsafe
         encoding = source_encoding(current)
         text = current.decode(encoding)
         new_text, _ = apply_edits(text, [edit for fix in fixes for edit in fix.edits])
-        candidate = new_text.encode(encoding)
         try:
-            cst.parse_module(new_text)
+            fixed_module = cst.parse_module(new_text)
+            new_text = _without_imports_left_unused(text, fixed_module) or new_text
         except Exception:
             break  # a fix that would break the file is never written
+        candidate = new_text.encode(encoding)
         if candidate == current:
             break
         new_findings = checker.check_source(candidate, path, display).findings
@@ -162,6 +152,15 @@ def fix_source(checker: Checker, source: bytes, path: Path, display: str, unsafe
         fixed += max(0, len(fixes) - still_fixable)
         current, findings = candidate, new_findings
     return FixOutcome(current, fixed, findings)
+
+
+def _without_imports_left_unused(before: str, after: cst.Module) -> str | None:
+    """The fixed text without the imports whose last use the fixes took; None when there are none."""
+    gone = used_names(cst.parse_module(before)) - used_names(after)
+    if not gone:
+        return None
+    pruned = drop_unused_imports(after, gone)
+    return pruned.code if pruned is not after else None
 
 
 class ReadOnlyError(OSError):

@@ -9,6 +9,15 @@ from fapcheck.engine.context import FileContext
 from fapcheck.rules.base import NodeFix, Report, Rule
 
 
+def run_time_import(ctx: FileContext, module: str) -> str | None:
+    """The module-level name under which `import module` binds it at run time: an import only under
+    `if TYPE_CHECKING:` binds nothing then."""
+    if not any(item.module == module and item.name is None and not item.type_checking for item in ctx.imports):
+        return None
+    bindings = ctx.frames[0].bindings.items()
+    return next((name for name, b in bindings if b.kind == "import" and b.qualname == module), None)
+
+
 class AwaitFixes(Rule):
     """Tracks the receivers that need parentheses and the generator expressions around a call.
 
