@@ -242,12 +242,14 @@ def check(
             applied = apply_baseline(findings, read_baseline(baseline), resolver.for_file(baseline).root)
             findings, stale = applied.new, applied.stale
         fixed_stdin = fixed is not None and stdin is not None  # stdout carries the fixed source
+        file_errors = [(e, t) for r in result.files for e, t in zip(r.errors, r.traces, strict=False)]
+        failed = bool(discovery.errors or result.errors or file_errors)
         _write_report(
             findings,
             OutputFormat.concise if fixed_stdin else output_format,
             output_file,
             statistics,
-            quiet or fixed_stdin,
+            quiet or fixed_stdin or (failed and not findings),  # no "All checks passed!" beside an error
             tuple(sorted(enabled)),
             fixed,
             sys.stderr if fixed_stdin else None,
@@ -257,14 +259,13 @@ def check(
             typer.echo(f"\n{total} baseline entr{'ies are' if total != 1 else 'y is'} stale (fixed since):")
             for (path, code, _), count in stale:
                 typer.echo(f"  {path}: {code}" + (f" x{count}" if count > 1 else ""))
-        file_errors = [(e, t) for r in result.files for e, t in zip(r.errors, r.traces, strict=False)]
         for problem in (*discovery.errors, *result.errors):
             sys.stderr.write(f"error: {problem}\n")
         for problem, trace in file_errors:
             if verbose:
                 sys.stderr.write(trace)
             sys.stderr.write(f"error: {problem}\n")
-        if discovery.errors or result.errors or file_errors:
+        if failed:
             return EXIT_ERROR
         if findings and not exit_zero:
             return EXIT_FINDINGS
