@@ -72,7 +72,7 @@ def _guard(action: Callable[[], T]) -> T:
         _fail(error.problems)
     except BaselineError as error:
         _fail([str(error)])
-    except (typer.Exit, KeyboardInterrupt):
+    except (typer.Exit, KeyboardInterrupt):  # typer turns Ctrl-C into exit 130; `__main__` says so
         raise
     except BrokenPipeError:  # `fapcheck | head`: the reader left, nothing more to say
         devnull = os.open(os.devnull, os.O_WRONLY)

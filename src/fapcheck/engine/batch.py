@@ -10,9 +10,11 @@ from __future__ import annotations
 import gc
 import os
 import shutil
+import signal
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -216,7 +218,9 @@ def _check_all(todo: list[tuple[Path, str]], config: Config, jobs: int, known: K
     exchange = tempfile.mkdtemp(prefix="fapcheck-facts-")
     try:
         initargs = (config, known, exchange)
-        with context.Pool(min(jobs, len(chunks)), initializer=_init_worker, initargs=initargs) as pool:
+        with ExitStack() as stack:  # a Ctrl-C held while the workers started arrives inside: the pool is ended
+            with _interrupts_held():
+                pool = stack.enter_context(context.Pool(min(jobs, len(chunks)), _init_worker, initargs))
             for outcomes in pool.imap_unordered(_check_chunk, chunks):
                 yield from outcomes
     finally:
@@ -235,6 +239,31 @@ def _warm(config: Config) -> None:
 
 
 @contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """SIGINT is held (blocked, not lost) while workers are started: they inherit the block and ignore
+    the signal before they lift it (Ctrl-C reaches the whole process group; only the parent answers it, by
+    ending the pool, never each worker with a traceback), and the parent gets a Ctrl-C pressed meanwhile
+    as soon as the block is lifted."""
+    block = getattr(signal, "pthread_sigmask", None)
+    if block is None:
+        yield
+        return
+    previous = block(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        block(signal.SIG_SETMASK, previous)
+
+
+def _ignore_interrupts() -> None:
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    block = getattr(signal, "pthread_sigmask", None)
+    if block is not None:
+        block(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+@contextmanager
 def _rare_collections() -> Iterator[None]:
     """Syntax trees are many small objects without cycles: a full collection every 700 of them is waste."""
     old = gc.get_threshold()
@@ -250,6 +279,7 @@ _WORKER: Checker | None = None
 
 def _init_worker(config: Config, known: Known, exchange: str) -> None:
     global _WORKER
+    _ignore_interrupts()
     from fapcheck.engine.exchange import FactsExchange
 
     _WORKER = _checker(config, known)
