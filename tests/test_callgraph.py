@@ -25,8 +25,10 @@ def test_the_message_names_the_whole_chain(monkeypatch: pytest.MonkeyPatch) -> N
     lines = concise("app/api/routes/orders.py")
     assert lines[3] == (
         "app/api/routes/orders.py:36:5: FAP406 async 'reports_now' calls a blocking chain: "
-        "nightly (app/services/reports.py) -> build_report (app/services/reports.py) -> "
-        "upload (app/clients/storage.py) -> boto3.client(...).put_object(); "
+        # steps are named relative to the project root: the repository's, for a fixture without configuration
+        "nightly (fixtures/rules/FAP406/app/services/reports.py) -> "
+        "build_report (fixtures/rules/FAP406/app/services/reports.py) -> "
+        "upload (fixtures/rules/FAP406/app/clients/storage.py) -> boto3.client(...).put_object(); "
         "offload it with 'await asyncio.to_thread(...)' or make the chain async"
     )
 

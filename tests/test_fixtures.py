@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from fapcheck.config import Config, find_pyproject, parse_table
+from fapcheck.config import Config, find_config, parse_table
 from fapcheck.engine.files import discover
 from fapcheck.engine.runner import run
 from fapcheck.findings import Finding
@@ -33,8 +33,8 @@ def projects() -> list[Path]:
 
 
 def project_config(root: Path) -> Config:
-    found = find_pyproject(root)
-    base = parse_table(found[1]["tool"]["fapcheck"], found[0]) if found and found[0].parent == root else Config()
+    found = find_config(root)
+    base = parse_table(*found[1], path=found[0]) if found and found[0].parent == root else Config()
     return replace(base, root=root, select=("ALL",), extend_exclude=(*base.extend_exclude, "*.fixed.py"))
 
 

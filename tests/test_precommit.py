@@ -112,3 +112,25 @@ def test_hook_passes_only_python_files(
     result = pre_commit(tmp_path, pre_commit_home, "--all-files")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "(no files to check)" in result.stdout
+
+
+def test_hook_checks_a_project_in_a_subdirectory_under_its_own_configuration(
+    tmp_path: Path, hook_repository: tuple[Path, str], pre_commit_home: Path
+) -> None:
+    """pre-commit runs from the git root; `backend/pyproject.toml` still decides, and imports of packages
+    without `__init__.py` resolve from `backend/`."""
+    backend = {
+        "backend/pyproject.toml": '[tool.fapcheck]\nignore = ["FAP103"]\n',
+        "backend/app/repositories/users.py": "class UserRepository: ...\n",
+        "backend/app/services/users.py": "import fastapi\n",
+        "backend/app/api/routes/users.py": "import app.services.users\n",
+    }
+    make_project(tmp_path, hook_repository, backend)
+    clean = pre_commit(tmp_path, pre_commit_home, "--all-files")
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+
+    write(tmp_path, {"backend/app/api/routes/users.py": "from app.repositories.users import UserRepository\n"})
+    git(tmp_path, "add", "backend/app/api/routes/users.py")
+    failed = pre_commit(tmp_path, pre_commit_home)
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "backend/app/api/routes/users.py:1:36: FAP101 route module imports repository module" in failed.stdout

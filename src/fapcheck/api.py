@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from fapcheck.config import Config, load_config
+from fapcheck.config import Config, ConfigResolver
 from fapcheck.engine.files import discover, display_path
 from fapcheck.engine.runner import Checker, RunResult, run
 from fapcheck.findings import Finding
@@ -19,8 +19,7 @@ def lint_source(source: str | bytes, path: str = "module.py", config: Config | N
 
 
 def lint_paths(paths: Sequence[str | Path], config: Config | None = None) -> RunResult:
-    """Check files and directories with the configuration found from the current directory."""
-    config = config or load_config()
-    discovery = discover([str(p) for p in paths], config)
-    result = run([(p, display_path(p)) for p in discovery.files], config)
+    """Check files and directories, each under `config` or else the closest configuration above it."""
+    discovery = discover([str(p) for p in paths], config or ConfigResolver())
+    result = RunResult.merge(run([(p, display_path(p)) for p in files], each) for each, files in discovery.projects())
     return RunResult(result.files, (*discovery.errors, *result.errors))

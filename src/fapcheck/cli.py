@@ -15,7 +15,7 @@ from typer.core import TyperGroup
 from fapcheck import __version__
 from fapcheck.baseline import BaselineError
 from fapcheck.catalog import BY_CODE, CATALOG, LAYERS, UNMAPPED
-from fapcheck.config import Config, ConfigError, load_config
+from fapcheck.config import ConfigError, ConfigResolver
 
 if TYPE_CHECKING:
     from fapcheck.report.progress import ProgressBar
@@ -72,7 +72,7 @@ def _guard(action: Callable[[], T]) -> T:
         _fail(error.problems)
     except BaselineError as error:
         _fail([str(error)])
-    except (typer.Exit, KeyboardInterrupt):
+    except (typer.Exit, KeyboardInterrupt):  # typer turns Ctrl-C into exit 130; `__main__` says so
         raise
     except BrokenPipeError:  # `fapcheck | head`: the reader left, nothing more to say
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -119,6 +119,9 @@ def main(
     """An architecture linter for FastAPI projects."""
 
 
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", help="Use this configuration file for every file (else the closest).")
+]
 SelectOption = Annotated[
     list[str] | None, typer.Option("--select", help="Rule codes or prefixes to enable (comma-separated).")
 ]
@@ -136,7 +139,7 @@ def check(
         OutputFormat.full
     ),
     output_file: Annotated[Path | None, typer.Option("--output-file", help="Write the report to this file.")] = None,
-    config_file: Annotated[Path | None, typer.Option("--config", help="Read this pyproject.toml.")] = None,
+    config_file: ConfigOption = None,
     isolated: Annotated[bool, typer.Option("--isolated", help="Ignore all configuration files.")] = False,
     stdin_filename: Annotated[
         str | None, typer.Option("--stdin-filename", help="The path of the source read from stdin.")
@@ -172,8 +175,8 @@ def check(
     _VERBOSE[0] = verbose
 
     def execute() -> int:
-        config = load_config(config_file, isolated, _stdin_project(paths, stdin_filename)).with_overrides(
-            _split(select), _split(extend_select) or [], _split(ignore) or []
+        resolver = ConfigResolver(
+            config_file, isolated, _split(select), _split(extend_select) or [], _split(ignore) or []
         )
         targets = list(paths or ["."])
         stdin = None
@@ -181,15 +184,23 @@ def check(
             targets = [t for t in targets if t != "-"] if paths else []
             name = stdin_filename or "-"
             stdin = (sys.stdin.buffer.read(), Path(stdin_filename or "-"), name)
-        discovery = discover(targets, config)
-        files = [(path, display_path(path)) for path in discovery.files]
-        if not files and stdin is None and not discovery.errors:
+        discovery = discover(targets, resolver)
+        if not discovery.files and stdin is None and not discovery.errors:
             sys.stderr.write("warning: No Python files found under the given path(s)\n")
+        # Each project (files under one configuration) is checked under its own configuration and root.
+        projects = {config: [(path, display_path(path)) for path in files] for config, files in discovery.projects()}
+        stdin_config = resolver.for_file(Path(stdin_filename)) if stdin_filename else resolver.for_directory(Path.cwd())
+        if stdin is not None:
+            projects.setdefault(stdin_config, [])
+        enabled = frozenset(code for each in projects for code in each.enabled_codes) or stdin_config.enabled_codes
         fixed: int | None = None
         if fix or diff:
-            from fapcheck.engine.fixes import fix_files
+            from fapcheck.engine.fixes import FixRun, fix_files
 
-            fix_run = fix_files(files, config, unsafe_fixes, write=not diff, stdin=stdin)
+            fix_run = FixRun.merge(
+                fix_files(files, each, unsafe_fixes, write=not diff, stdin=stdin if each == stdin_config else None)
+                for each, files in projects.items()
+            )
             result = RunResult(fix_run.results, fix_run.errors)
             if diff:
                 return _report_diff(fix_run.diffs, discovery.errors, fix_run.errors)
@@ -199,10 +210,19 @@ def check(
             if fix_run.fixed_sources:
                 sys.stdout.flush()
         else:
-            cache = None if no_cache else (cache_dir or Path(config.root) / CACHE_DIR_NAME)
-            progress = _progress(len(files))
+            progress = _progress(len(discovery.files))
             try:
-                result = run(files, config, stdin, progress.advance, jobs=jobs, cache_dir=cache)
+                result = RunResult.merge(
+                    run(
+                        files,
+                        each,
+                        stdin if each == stdin_config else None,
+                        progress.advance,
+                        jobs=jobs,
+                        cache_dir=None if no_cache else (cache_dir or Path(each.root) / CACHE_DIR_NAME),
+                    )
+                    for each, files in projects.items()
+                )
             finally:
                 progress.close()
             for warning in result.warnings:
@@ -211,23 +231,26 @@ def check(
         if write_baseline_file is not None:
             from fapcheck.baseline import write_baseline
 
-            count = write_baseline(write_baseline_file, findings, config.root)
+            root = resolver.for_file(write_baseline_file).root
+            count = write_baseline(write_baseline_file, findings, root)
             typer.echo(f"Wrote {count} finding{'s' if count != 1 else ''} to the baseline {write_baseline_file}.")
             return EXIT_CLEAN
         stale: list[tuple[tuple[str, str, str], int]] = []
         if baseline is not None:
             from fapcheck.baseline import apply_baseline, read_baseline
 
-            applied = apply_baseline(findings, read_baseline(baseline), config.root)
+            applied = apply_baseline(findings, read_baseline(baseline), resolver.for_file(baseline).root)
             findings, stale = applied.new, applied.stale
         fixed_stdin = fixed is not None and stdin is not None  # stdout carries the fixed source
+        file_errors = [(e, t) for r in result.files for e, t in zip(r.errors, r.traces, strict=False)]
+        failed = bool(discovery.errors or result.errors or file_errors)
         _write_report(
             findings,
             OutputFormat.concise if fixed_stdin else output_format,
             output_file,
             statistics,
-            quiet or fixed_stdin,
-            tuple(sorted(config.enabled_codes)),
+            quiet or fixed_stdin or (failed and not findings),  # no "All checks passed!" beside an error
+            tuple(sorted(enabled)),
             fixed,
             sys.stderr if fixed_stdin else None,
         )
@@ -236,30 +259,19 @@ def check(
             typer.echo(f"\n{total} baseline entr{'ies are' if total != 1 else 'y is'} stale (fixed since):")
             for (path, code, _), count in stale:
                 typer.echo(f"  {path}: {code}" + (f" x{count}" if count > 1 else ""))
-        file_errors = [(e, t) for r in result.files for e, t in zip(r.errors, r.traces, strict=False)]
         for problem in (*discovery.errors, *result.errors):
             sys.stderr.write(f"error: {problem}\n")
         for problem, trace in file_errors:
             if verbose:
                 sys.stderr.write(trace)
             sys.stderr.write(f"error: {problem}\n")
-        if discovery.errors or result.errors or file_errors:
+        if failed:
             return EXIT_ERROR
         if findings and not exit_zero:
             return EXIT_FINDINGS
         return EXIT_CLEAN
 
     raise typer.Exit(_guard(execute))
-
-
-def _stdin_project(paths: list[str] | None, stdin_filename: str | None) -> Path | None:
-    """Where to look for configuration when only stdin is checked: the named file's project, as editors expect."""
-    from fapcheck.config import find_pyproject
-
-    if stdin_filename is None or any(path != "-" for path in paths or ()):
-        return None
-    start = Path(os.path.abspath(stdin_filename)).parent
-    return start if find_pyproject(start) is not None else None
 
 
 def _progress(total: int) -> ProgressBar:
@@ -386,7 +398,7 @@ def layers_command(
     output_format: Annotated[
         LayersFormat, typer.Option("--output-format", help="A table with a count per layer, or JSON for scripts.")
     ] = LayersFormat.table,
-    config_file: Annotated[Path | None, typer.Option("--config", help="Read this pyproject.toml.")] = None,
+    config_file: ConfigOption = None,
     isolated: Annotated[bool, typer.Option("--isolated", help="Ignore all configuration files.")] = False,
 ) -> None:
     """Print each file with its layer and what decided it: a pattern, or the file's content."""
@@ -396,13 +408,14 @@ def layers_command(
     from fapcheck.engine.files import discover, display_path
 
     def execute() -> int:
-        config: Config = load_config(config_file, isolated)
-        discovery = discover(list(paths or ["."]), config)
-        layer_map = config.layer_map()
+        discovery = discover(list(paths or ["."]), ConfigResolver(config_file, isolated))
         rows = []
-        for path in discovery.files:
-            decision = layer_map.layer_for(path)
-            rows.append((display_path(path), decision.layer, decision.pattern))
+        for config, files in discovery.projects():
+            layer_map = config.layer_map()
+            for path in files:
+                decision = layer_map.layer_for(path)
+                rows.append((display_path(path), decision.layer, decision.pattern))
+        rows.sort()
         if output_format is LayersFormat.json:
             entries = [{"path": path, "layer": layer, "reason": reason} for path, layer, reason in rows]
             sys.stdout.write(json.dumps(entries, indent=2) + "\n")
@@ -430,7 +443,7 @@ def graph_command(
         GraphFormat.mermaid
     ),
     modules: Annotated[bool, typer.Option("--modules", help="One node per module instead of per layer.")] = False,
-    config_file: Annotated[Path | None, typer.Option("--config", help="Read this pyproject.toml.")] = None,
+    config_file: ConfigOption = None,
     isolated: Annotated[bool, typer.Option("--isolated", help="Ignore all configuration files.")] = False,
 ) -> None:
     """Print the import graph between layers; forbidden edges are red and name their rule."""
@@ -438,9 +451,8 @@ def graph_command(
     from fapcheck.engine.graph import build_graph, to_dot, to_mermaid
 
     def execute() -> int:
-        config = load_config(config_file, isolated)
-        discovery = discover(list(paths or ["."]), config)
-        graph = build_graph(discovery.files, config)
+        discovery = discover(list(paths or ["."]), ConfigResolver(config_file, isolated))
+        graph = build_graph(discovery.projects())
         render = to_dot if graph_format is GraphFormat.dot else to_mermaid
         sys.stdout.write(render(graph, modules))
         for problem in discovery.errors:

@@ -1,4 +1,4 @@
-"""`[tool.fapcheck]` in pyproject.toml -> a frozen Config. No libcst here.
+"""Configuration files (`[tool.fapcheck]` of pyproject.toml, fapcheck.toml) -> a frozen Config. No libcst here.
 
 Every problem in a configuration is collected and reported at once, one line
 each, naming the file and the key.
@@ -7,6 +7,7 @@ each, naming the file and the key.
 from __future__ import annotations
 
 import difflib
+import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -134,15 +135,43 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
 # ---------------------------------------------------------------- loading
 
 
-def find_pyproject(start: Path) -> tuple[Path, dict[str, Any]] | None:
-    """The nearest pyproject.toml with a [tool.fapcheck] table, from start upwards."""
+# In one directory, as in ruff: `.fapcheck.toml` before `fapcheck.toml` before `pyproject.toml`.
+CONFIG_FILE_NAMES = (".fapcheck.toml", "fapcheck.toml", "pyproject.toml")
+# Without a configuration, a file's project root is the nearest directory above it holding one of these.
+ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
+
+
+# The fapcheck settings of a configuration file and the table they sit in ("" for the top level).
+Settings = tuple[Any, str]
+
+
+def settings_in(path: Path) -> Settings | None:
+    """`[tool.fapcheck]` of a pyproject.toml (None without one), the top level of any other file."""
+    data = read_toml(path)
+    tool = data.get("tool")
+    if isinstance(tool, dict) and "fapcheck" in tool:
+        return tool["fapcheck"], "tool.fapcheck"
+    if path.name == "pyproject.toml":
+        return None
+    return data, ""
+
+
+def find_config(start: Path) -> tuple[Path, Settings] | None:
+    """The closest configuration file with fapcheck settings, from `start` upwards, and its settings."""
     for directory in (start, *start.parents):
-        candidate = directory / "pyproject.toml"
+        found = _config_in(directory)
+        if found is not None:
+            return found
+    return None
+
+
+def _config_in(directory: Path) -> tuple[Path, Settings] | None:
+    for name in CONFIG_FILE_NAMES:
+        candidate = directory / name
         if candidate.is_file():
-            data = read_toml(candidate)
-            tool = data.get("tool")
-            if isinstance(tool, dict) and "fapcheck" in tool:
-                return candidate, data
+            settings = settings_in(candidate)
+            if settings is not None:
+                return candidate, settings
     return None
 
 
@@ -157,22 +186,82 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError([f"{path}: cannot read: {error.strerror or error}"]) from None
 
 
+def load_config_file(path: Path) -> Config:
+    """`--config FILE`: a file that holds no fapcheck settings is an error, not silence."""
+    if not path.is_file():
+        raise ConfigError([f"{path}: configuration file not found"])
+    settings = settings_in(path)
+    if settings is None or settings[0] == {}:
+        raise ConfigError([f"{path}: holds no fapcheck settings (a [tool.fapcheck] table, or its keys at top level)"])
+    return parse_table(*settings, path=path)
+
+
+class ConfigResolver:
+    """The configuration of each file: the closest configuration file above it, as ruff does.
+
+    Its project root is that file's directory or, without one, the nearest directory above it
+    with a `pyproject.toml`, `setup.py`, `setup.cfg` or `.git` (else `fallback_root`, by default the
+    current directory). `config_file` applies one configuration to everything; `isolated` ignores
+    every configuration file but still finds project roots. Command-line selections apply to all.
+    """
+
+    def __init__(
+        self,
+        config_file: Path | None = None,
+        isolated: bool = False,
+        select: Sequence[str] | None = None,
+        extend_select: Sequence[str] = (),
+        ignore: Sequence[str] = (),
+        fallback_root: Path | None = None,
+    ) -> None:
+        self._overrides = (select, tuple(extend_select), tuple(ignore))
+        Config().with_overrides(*self._overrides)  # a bad code on the command line fails before any file
+        self._isolated = isolated
+        self._fallback = Path(os.path.abspath(fallback_root or Path.cwd()))
+        self._fixed = self._finish(load_config_file(config_file)) if config_file is not None else None
+        self._by_directory: dict[Path, tuple[Config, bool]] = {}  # -> (config, found a file or a marker)
+        self._by_source: dict[Path, Config] = {}
+
+    def for_file(self, path: Path) -> Config:
+        return self.for_directory(Path(os.path.abspath(path)).parent)
+
+    def for_directory(self, directory: Path) -> Config:
+        if self._fixed is not None:
+            return self._fixed
+        return self._resolve(Path(os.path.abspath(directory)))[0]
+
+    def _resolve(self, directory: Path) -> tuple[Config, bool]:
+        known = self._by_directory.get(directory)
+        if known is not None:
+            return known
+        found = None if self._isolated else _config_in(directory)
+        if found is not None:
+            path, settings = found
+            config = self._by_source.get(path)
+            if config is None:
+                config = self._by_source[path] = self._finish(parse_table(*settings, path=path))
+            resolved = (config, True)
+        else:
+            parent = self._resolve(directory.parent) if directory.parent != directory else None
+            if parent is not None and parent[0].source is not None:
+                resolved = parent  # under a configuration file: its root and settings
+            elif any(os.path.lexists(directory / marker) for marker in ROOT_MARKERS):
+                resolved = (self._finish(Config(root=directory)), True)
+            elif parent is not None and parent[1]:
+                resolved = parent
+            else:
+                resolved = (self._finish(Config(root=self._fallback)), False)
+        self._by_directory[directory] = resolved
+        return resolved
+
+    def _finish(self, config: Config) -> Config:
+        return config.with_overrides(*self._overrides)
+
+
 def load_config(config_file: Path | None = None, isolated: bool = False, cwd: Path | None = None) -> Config:
+    """The configuration that governs the directory `cwd` (default: the current directory)."""
     cwd = cwd or Path.cwd()
-    if isolated:
-        return Config(root=cwd)
-    if config_file is not None:
-        if not config_file.is_file():
-            raise ConfigError([f"{config_file}: configuration file not found"])
-        data = read_toml(config_file)
-        tool = data.get("tool", {})
-        table = tool.get("fapcheck", {}) if isinstance(tool, dict) else {}
-        return parse_table(table, config_file)
-    found = find_pyproject(cwd)
-    if found is None:
-        return Config(root=cwd)
-    path, data = found
-    return parse_table(data["tool"]["fapcheck"], path)
+    return ConfigResolver(config_file, isolated, fallback_root=cwd).for_directory(cwd)
 
 
 Checker = Callable[[Any], bool]
@@ -235,18 +324,24 @@ def _check_patterns(where: str, key: str, patterns: Iterable[str]) -> list[str]:
     return problems
 
 
-def parse_table(table: Any, path: Path) -> Config:
-    """Validate a [tool.fapcheck] table and build the Config; raise ConfigError with every problem."""
-    where = f"{path}: [tool.fapcheck]"
+def parse_table(table: Any, section: str = "tool.fapcheck", *, path: Path) -> Config:
+    """Validate fapcheck settings (the `section` table of `path`) and build the Config; raise ConfigError
+    with every problem."""
+
+    def where_in(sub: str) -> str:
+        name = ".".join(filter(None, (section, sub)))
+        return f"{path}: [{name}]" if name else str(path)
+
+    where = where_in("")
     if not isinstance(table, dict):
         raise ConfigError([f"{where} must be a table"])
     problems = _check_table(table, _TOP, where)
     layers = table.get("layers", {}) if isinstance(table.get("layers"), dict) else {}
     blocking = table.get("blocking", {}) if isinstance(table.get("blocking"), dict) else {}
     depends = table.get("depends", {}) if isinstance(table.get("depends"), dict) else {}
-    problems += _check_table(layers, _LAYER_KEYS, f"{path}: [tool.fapcheck.layers]")
-    problems += _check_table(blocking, _BLOCKING, f"{path}: [tool.fapcheck.blocking]")
-    problems += _check_table(depends, _DEPENDS, f"{path}: [tool.fapcheck.depends]")
+    problems += _check_table(layers, _LAYER_KEYS, where_in("layers"))
+    problems += _check_table(blocking, _BLOCKING, where_in("blocking"))
+    problems += _check_table(depends, _DEPENDS, where_in("depends"))
     if problems:
         raise ConfigError(problems)
 
@@ -258,7 +353,7 @@ def parse_table(table: Any, path: Path) -> Config:
         problems += _check_selectors(f"{where} 'per-file-ignores' \"{pattern}\"", codes)
     problems += _check_patterns(where, "extend-exclude", table.get("extend-exclude", ()))
     for key, patterns in layers.items():
-        problems += _check_patterns(f"{path}: [tool.fapcheck.layers]", key, patterns)
+        problems += _check_patterns(where_in("layers"), key, patterns)
     if problems:
         raise ConfigError(problems)
 

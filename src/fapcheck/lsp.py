@@ -16,7 +16,7 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from fapcheck import __version__
-from fapcheck.config import Config, ConfigError, find_pyproject, load_config
+from fapcheck.config import Config, ConfigError, ConfigResolver
 from fapcheck.engine.runner import Checker
 from fapcheck.findings import Finding
 from fapcheck.report import rule_url
@@ -41,14 +41,11 @@ class FapcheckServer(LanguageServer):
     # ---------------------------------------------------------- checking
 
     def config_for(self, path: Path) -> Config:
-        """The configuration that governs `path`: its project's pyproject.toml, else the workspace."""
-        start = path.parent
-        if find_pyproject(start) is not None:
-            return load_config(cwd=start)
-        root = self.workspace_root
-        if root is None or not _is_below(path, root):
-            root = start
-        return Config(root=root)
+        """The configuration that governs `path`: the closest above it; outside any project, the workspace's."""
+        fallback = self.workspace_root
+        if fallback is None or not _is_below(path, fallback):
+            fallback = path.parent
+        return ConfigResolver(fallback_root=fallback).for_file(path)
 
     def check(self, uri: str) -> None:
         document = self.workspace.get_text_document(uri)

@@ -10,9 +10,11 @@ from __future__ import annotations
 import gc
 import os
 import shutil
+import signal
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -61,6 +63,16 @@ class RunResult:
     @property
     def findings(self) -> list[Finding]:
         return sorted(finding for result in self.files for finding in result.findings)
+
+    @staticmethod
+    def merge(runs: Iterable[RunResult]) -> RunResult:
+        """The runs of several projects as one."""
+        runs = list(runs)
+        return RunResult(
+            tuple(sorted((r for run in runs for r in run.files), key=lambda r: r.path)),
+            tuple(e for run in runs for e in run.errors),
+            tuple(w for run in runs for w in run.warnings),
+        )
 
 
 def default_jobs() -> int:
@@ -206,7 +218,9 @@ def _check_all(todo: list[tuple[Path, str]], config: Config, jobs: int, known: K
     exchange = tempfile.mkdtemp(prefix="fapcheck-facts-")
     try:
         initargs = (config, known, exchange)
-        with context.Pool(min(jobs, len(chunks)), initializer=_init_worker, initargs=initargs) as pool:
+        with ExitStack() as stack:  # a Ctrl-C held while the workers started arrives inside: the pool is ended
+            with _interrupts_held():
+                pool = stack.enter_context(context.Pool(min(jobs, len(chunks)), _init_worker, initargs))
             for outcomes in pool.imap_unordered(_check_chunk, chunks):
                 yield from outcomes
     finally:
@@ -225,6 +239,31 @@ def _warm(config: Config) -> None:
 
 
 @contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """SIGINT is held (blocked, not lost) while workers are started: they inherit the block and ignore
+    the signal before they lift it (Ctrl-C reaches the whole process group; only the parent answers it, by
+    ending the pool, never each worker with a traceback), and the parent gets a Ctrl-C pressed meanwhile
+    as soon as the block is lifted."""
+    block = getattr(signal, "pthread_sigmask", None)
+    if block is None:
+        yield
+        return
+    previous = block(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        block(signal.SIG_SETMASK, previous)
+
+
+def _ignore_interrupts() -> None:
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    block = getattr(signal, "pthread_sigmask", None)
+    if block is not None:
+        block(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+@contextmanager
 def _rare_collections() -> Iterator[None]:
     """Syntax trees are many small objects without cycles: a full collection every 700 of them is waste."""
     old = gc.get_threshold()
@@ -240,6 +279,7 @@ _WORKER: Checker | None = None
 
 def _init_worker(config: Config, known: Known, exchange: str) -> None:
     global _WORKER
+    _ignore_interrupts()
     from fapcheck.semantic.exchange import FactsExchange
 
     _WORKER = _checker(config, known)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pathspec
 
-from fapcheck.config import DEFAULT_EXCLUDE, Config
+from fapcheck.config import DEFAULT_EXCLUDE, Config, ConfigResolver
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 
@@ -19,6 +19,14 @@ PYTHON_SUFFIXES = (".py", ".pyi")
 class Discovery:
     files: list[Path] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    configs: dict[Path, Config] = field(default_factory=dict)  # the configuration of each file
+
+    def projects(self) -> list[tuple[Config, list[Path]]]:
+        """The files grouped by configuration (hence by project root), in order of first file."""
+        groups: dict[Config, list[Path]] = {}
+        for path in self.files:
+            groups.setdefault(self.configs[path], []).append(path)
+        return list(groups.items())
 
 
 class _Ignores:
@@ -94,37 +102,58 @@ def _relative(path: Path, root: Path) -> str | None:
         return None
 
 
-def discover(paths: Sequence[str], config: Config) -> Discovery:
-    """Files to check, sorted; explicitly named files are always included."""
-    ignores = _Ignores(config)
-    found: set[Path] = set()
+class _Settings:
+    """The configuration, and the ignores built from it, of each directory walked."""
+
+    def __init__(self, configs: Config | ConfigResolver) -> None:
+        self.resolver = configs if isinstance(configs, ConfigResolver) else None
+        self.fixed = configs if isinstance(configs, Config) else None
+        self.ignores: dict[Config, _Ignores] = {}
+
+    def config(self, directory: Path) -> Config:
+        if self.resolver is not None:
+            return self.resolver.for_directory(directory)
+        assert self.fixed is not None
+        return self.fixed
+
+    def ignores_in(self, config: Config) -> _Ignores:
+        known = self.ignores.get(config)
+        if known is None:
+            known = self.ignores[config] = _Ignores(config)
+        return known
+
+
+def discover(paths: Sequence[str], configs: Config | ConfigResolver) -> Discovery:
+    """Files to check, sorted, each with its configuration (one for all, or the closest above each file,
+    whose excludes then apply below it); explicitly named files are always included."""
+    settings = _Settings(configs)
     result = Discovery()
     for given in paths:
         path = Path(given)
         absolute = Path(os.path.abspath(path))
         if absolute.is_dir():
-            found.update(_walk(absolute, ignores))
+            _walk(absolute, settings, result.configs)
         elif absolute.exists() and not absolute.is_file():
             result.errors.append(f"{given}: not a regular file")
         elif absolute.exists() or absolute.is_symlink():
-            found.add(absolute)
+            result.configs[absolute] = settings.config(absolute.parent)
         else:
             result.errors.append(f"{given}: No such file or directory")
-    result.files = sorted(found)
+    result.files = sorted(result.configs)
     return result
 
 
-def _walk(top: Path, ignores: _Ignores) -> list[Path]:
-    files: list[Path] = []
+def _walk(top: Path, settings: _Settings, found: dict[Path, Config]) -> None:
     for directory, dirnames, filenames in os.walk(top, followlinks=False):
         base = Path(directory)
+        config = settings.config(base)
+        ignores = settings.ignores_in(config)
         dirnames[:] = sorted(d for d in dirnames if not ignores.ignored(base / d, is_dir=True))
         for name in filenames:
             if name.endswith(PYTHON_SUFFIXES):
                 candidate = base / name
                 if _readable_kind(candidate) and not ignores.ignored(candidate, is_dir=False):
-                    files.append(candidate)
-    return files
+                    found[candidate] = config
 
 
 def _readable_kind(path: Path) -> bool:

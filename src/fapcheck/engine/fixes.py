@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +19,7 @@ import libcst as cst
 from libcst.metadata import CodeRange
 
 from fapcheck.config import Config
+from fapcheck.engine.imports import drop_unused_imports, import_edit, used_names
 from fapcheck.findings import Edit, FileResult, Finding, Fix
 
 if TYPE_CHECKING:
@@ -34,29 +35,59 @@ def build_fix(
 ) -> Fix | None:
     where = positions[node_fix.node]
     replacement = node_fix.replacement
-    text = replacement if isinstance(replacement, str) else module.code_for_node(replacement)
+    if isinstance(replacement, str):
+        text = replacement
+    else:
+        text = code_in_place(module, replacement, _statement_indent(module, positions, where.start.line))
     edits = [Edit(where.start.line, where.start.column + 1, where.end.line, where.end.column + 1, text)]
     if node_fix.add_import is not None:
+        from fapcheck.rules._awaiting import run_time_import
+
         bound = ctx.frames[0].bindings.get(node_fix.add_import.split(".")[0])
-        if bound is None:
+        if run_time_import(ctx, node_fix.add_import) is None:
+            if bound is not None and (bound.kind != "import" or bound.qualname != node_fix.add_import):
+                return None  # the name means something else here: no safe fix
             edits.insert(0, import_edit(module, positions, node_fix.add_import))
-        elif bound.kind != "import" or bound.qualname != node_fix.add_import:
-            return None  # the name means something else here: no safe fix
     return Fix(node_fix.description, tuple(edits), node_fix.safe)
 
 
-def import_edit(module: cst.Module, positions: Mapping[cst.CSTNode, CodeRange], name: str) -> Edit:
-    """Insert `import name` after the imports at the top of the module (after the docstring)."""
-    line = 1
-    for index, statement in enumerate(module.body):
-        if not isinstance(statement, cst.SimpleStatementLine):
-            break
-        first = statement.body[0] if statement.body else None
-        is_docstring = index == 0 and isinstance(first, cst.Expr) and isinstance(first.value, cst.SimpleString)
-        if not (is_docstring or isinstance(first, (cst.Import, cst.ImportFrom))):
-            break
-        line = positions[statement].end.line + 1
-    return Edit(line, 1, line, 1, f"import {name}{module.default_newline}")
+def code_in_place(module: cst.Module, node: cst.CSTNode, indent: str) -> str:
+    """The code of `node` as it reads inside a statement indented by `indent`: the continuation lines of a
+    call that spans lines keep their place (`Module.code_for_node` would put them at column 0)."""
+    from libcst._nodes.internal import CodegenState  # what Module.code_for_node uses, with the indentation
+
+    state = CodegenState(module.default_indent, module.default_newline, indent_tokens=[indent] if indent else [])
+    node._codegen(state)
+    return "".join(state.tokens)
+
+
+def _statement_indent(module: cst.Module, positions: Mapping[cst.CSTNode, CodeRange], line: int) -> str:
+    """The indentation of the innermost statement around `line`, from the blocks that hold it, as libcst's
+    code generation adds it to continuation lines."""
+    indent = ""
+    statements: Sequence[cst.CSTNode] = module.body
+    while True:
+        inner = next((s for s in statements if positions[s].start.line <= line <= positions[s].end.line), None)
+        if inner is None or not isinstance(inner, cst.BaseCompoundStatement):
+            return indent
+        blocks = list(_blocks_of(inner))
+        block = next((b for b in blocks if positions[b].start.line <= line <= positions[b].end.line), None)
+        if not isinstance(block, cst.IndentedBlock):
+            return indent  # the header of the statement, or a one-line body after its colon
+        indent += module.default_indent if block.indent is None else block.indent
+        statements = block.body
+
+
+def _blocks_of(statement: cst.CSTNode) -> Iterator[cst.BaseSuite]:
+    """The bodies of a compound statement: its own, and those of its `elif`, `else`, `except`, `finally`
+    and `case` clauses."""
+    for child in statement.children:
+        if isinstance(child, cst.BaseSuite):
+            yield child
+        elif isinstance(
+            child, (cst.If, cst.Else, cst.ExceptHandler, cst.ExceptStarHandler, cst.Finally, cst.MatchCase)
+        ):
+            yield from _blocks_of(child)
 
 
 def apply_edits(text: str, edits: Sequence[Edit]) -> tuple[str, int]:
@@ -108,11 +139,12 @@ def fix_source(checker: Checker, source: bytes, path: Path, display: str, unsafe
         encoding = source_encoding(current)
         text = current.decode(encoding)
         new_text, _ = apply_edits(text, [edit for fix in fixes for edit in fix.edits])
-        candidate = new_text.encode(encoding)
         try:
-            cst.parse_module(new_text)
+            fixed_module = cst.parse_module(new_text)
+            new_text = _without_imports_left_unused(text, fixed_module) or new_text
         except Exception:
             break  # a fix that would break the file is never written
+        candidate = new_text.encode(encoding)
         if candidate == current:
             break
         new_findings = checker.check_source(candidate, path, display).findings
@@ -120,6 +152,15 @@ def fix_source(checker: Checker, source: bytes, path: Path, display: str, unsafe
         fixed += max(0, len(fixes) - still_fixable)
         current, findings = candidate, new_findings
     return FixOutcome(current, fixed, findings)
+
+
+def _without_imports_left_unused(before: str, after: cst.Module) -> str | None:
+    """The fixed text without the imports whose last use the fixes took; None when there are none."""
+    gone = used_names(cst.parse_module(before)) - used_names(after)
+    if not gone:
+        return None
+    pruned = drop_unused_imports(after, gone)
+    return pruned.code if pruned is not after else None
 
 
 class ReadOnlyError(OSError):
@@ -149,6 +190,18 @@ class FixRun:
     diffs: tuple[str, ...]
     errors: tuple[str, ...]
     fixed_sources: tuple[tuple[str, bytes], ...] = ()  # display path -> fixed source, for stdin
+
+    @staticmethod
+    def merge(runs: Iterable[FixRun]) -> FixRun:
+        """The runs of several projects as one."""
+        runs = list(runs)
+        return FixRun(
+            tuple(sorted((r for run in runs for r in run.results), key=lambda r: r.path)),
+            sum(run.fixed for run in runs),
+            tuple(d for run in runs for d in run.diffs),
+            tuple(e for run in runs for e in run.errors),
+            tuple(f for run in runs for f in run.fixed_sources),
+        )
 
 
 def fix_files(

@@ -40,11 +40,18 @@ class ImportGraph:
         return counts
 
 
-def build_graph(files: Sequence[Path], config: Config) -> ImportGraph:
-    """Parse each file once with the context tracker only; unparsable files are left out."""
+def build_graph(projects: Iterable[tuple[Config, Sequence[Path]]]) -> ImportGraph:
+    """Parse each file once with the context tracker only, under its project's configuration;
+    unparsable files are left out."""
+    graph = ImportGraph()
+    for config, files in projects:
+        _add_project(graph, files, config)
+    return graph
+
+
+def _add_project(graph: ImportGraph, files: Sequence[Path], config: Config) -> None:
     layer_map = config.layer_map()
     index = ProjectIndex(config.root, layer_map)
-    graph = ImportGraph()
     for path in files:
         module_name, is_package = index.module_name_for(path)
         layer = index.layer_of(path).layer
@@ -61,7 +68,6 @@ def build_graph(files: Sequence[Path], config: Config) -> ImportGraph:
             if location is not None and location.name != module_name:
                 graph.modules.setdefault(location.name, location.layer.layer)
                 graph.edges[(module_name, location.name)] += 1
-    return graph
 
 
 def _id(name: str) -> str:

@@ -9,6 +9,15 @@ from fapcheck.rules.base import NodeFix, Report, Rule
 from fapcheck.semantic.context import FileContext
 
 
+def run_time_import(ctx: FileContext, module: str) -> str | None:
+    """The module-level name under which `import module` binds it at run time: an import only under
+    `if TYPE_CHECKING:` binds nothing then."""
+    if not any(item.module == module and item.name is None and not item.type_checking for item in ctx.imports):
+        return None
+    bindings = ctx.frames[0].bindings.items()
+    return next((name for name, b in bindings if b.kind == "import" and b.qualname == module), None)
+
+
 class AwaitFixes(Rule):
     """Tracks the receivers that need parentheses and the generator expressions around a call.
 
@@ -39,6 +48,9 @@ class AwaitFixes(Rule):
     def note_receiver(self, node: cst.Call) -> None:
         self._receivers.add(id(node.func))
 
+    def is_receiver(self, node: cst.BaseExpression) -> bool:
+        return id(node) in self._receivers
+
     def await_fix(
         self, node: cst.Call, call: cst.BaseExpression, description: str, add_import: str | None = None
     ) -> NodeFix | None:
@@ -46,6 +58,6 @@ class AwaitFixes(Rule):
         if self._generator_depth or not self.ctx.in_async:
             return None
         replacement: cst.BaseExpression = cst.Await(expression=call)
-        if id(node) in self._receivers:
+        if self.is_receiver(node):
             replacement = replacement.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
         return NodeFix(description, node, replacement, add_import=add_import)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fapcheck.rules._awaiting import AwaitFixes
+from fapcheck.rules._awaiting import AwaitFixes, run_time_import
 from fapcheck.rules._blocking import BlockingCallRule
 from fapcheck.rules.base import NodeFix
 
@@ -42,8 +42,11 @@ class BlockingSleepInAsyncFunction(BlockingCallRule, AwaitFixes):
 
     ## Fix safety
     Safe: `--fix` replaces `time.sleep(x)` by `await asyncio.sleep(x)`, using
-    the name under which `asyncio` is imported, or adding `import asyncio`
-    after the file's imports. It adds parentheses where the call is the
+    the name under which `asyncio` is imported at run time, or adding
+    `import asyncio` where isort puts it (after the docstring and the
+    `__future__` imports, sorted into the standard-library group; an import
+    only under `if TYPE_CHECKING:` does not count), and removing the
+    `time` import whose last use it took. It adds parentheses where the call is the
     receiver of an attribute, subscript or call. No fix is offered inside a
     generator expression (an `await` there would turn it into an async
     generator) or where the name `asyncio` means something else.
@@ -56,10 +59,6 @@ class BlockingSleepInAsyncFunction(BlockingCallRule, AwaitFixes):
         super().visit_Call(node)
 
     def fix_for(self, node: cst.Call) -> NodeFix | None:
-        module_frame = self.ctx.frames[0]
-        name = next(
-            (n for n, b in module_frame.bindings.items() if b.kind == "import" and b.qualname == "asyncio"),
-            None,
-        )
+        name = run_time_import(self.ctx, "asyncio")
         call = node.with_changes(func=cst.Attribute(cst.Name(name or "asyncio"), cst.Name("sleep")))
         return self.await_fix(node, call, "Use `await asyncio.sleep()`", add_import=None if name else "asyncio")

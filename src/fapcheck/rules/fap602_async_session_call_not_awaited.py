@@ -44,8 +44,11 @@ class AsyncSessionCallNotAwaited(AwaitFixes):
     known from its type: a parameter or attribute annotated `AsyncSession`
     (`self.session` assigned from an annotated `__init__` parameter included),
     `async with factory() as session` on an async session factory, or an
-    `Annotated` alias. A call handed to another call (`asyncio.gather(...)`,
-    `create_task(...)`) or returned is left to the code that awaits it.
+    `Annotated` alias. Only a call whose coroutine is dropped (a statement
+    of its own) or used as if it were the result (`session.execute(q).all()`)
+    is reported: a coroutine that is stored, returned, yielded or handed to
+    another call (`asyncio.gather(...)`, `create_task(...)`) is left to the
+    code that awaits it.
 
     ## Why is this bad?
     Without `await` the call only creates a coroutine: nothing is executed,
@@ -84,21 +87,17 @@ class AsyncSessionCallNotAwaited(AwaitFixes):
 
     def __init__(self, ctx: FileContext, config: Config, sink: list[Report]) -> None:
         super().__init__(ctx, config, sink)
-        self._handled: set[int] = set()  # awaited, returned or handed to another call
+        self._dropped: set[int] = set()  # the values of expression statements
 
-    def visit_Await(self, node: cst.Await) -> None:
-        self._handled.add(id(node.expression))
-
-    def visit_Return(self, node: cst.Return) -> None:
-        if node.value is not None:
-            self._handled.add(id(node.value))
+    def visit_Expr(self, node: cst.Expr) -> None:
+        self._dropped.add(id(node.value))
 
     def visit_Call(self, node: cst.Call) -> None:
         self.note_receiver(node)
-        for arg in node.args:
-            self._handled.add(id(arg.value))
         func = node.func
-        if id(node) in self._handled or not isinstance(func, cst.Attribute):
+        # Only a coroutine that is dropped, or used as if it were its result, is "not awaited": one that is
+        # stored, returned, yielded or handed to another call is the business of the code that awaits it.
+        if not (id(node) in self._dropped or self.is_receiver(node)) or not isinstance(func, cst.Attribute):
             return
         if func.attr.value not in COROUTINE_METHODS or self.ctx.frame.kind == "lambda":
             return
