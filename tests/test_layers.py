@@ -109,3 +109,26 @@ def test_paths_are_relative_to_the_root(tmp_path: Path) -> None:
     layers = LayerMap(root)
     assert layers.layer_for(root / "app" / "core.py").layer == "unmapped"
     assert layers.layer_for(root / "app" / "services" / "x.py").layer == "service"
+
+
+@pytest.mark.parametrize(
+    ("path", "test_or_script"),
+    [
+        ("tests/api/test_users.py", True),
+        ("app/test/helpers.py", True),
+        ("scripts/seed.py", True),
+        ("conftest.py", True),
+        ("app/routes/test_users.py", True),
+        ("app/users_test.py", True),
+        ("migrations/versions/0001_models.py", False),  # unmapped, but not a test or a script
+        ("app/main.py", False),
+        ("app/services/billing.py", False),
+    ],
+)
+def test_tests_and_scripts_are_marked(path: str, test_or_script: bool) -> None:
+    assert PRESET.layer_for_relative(path).test_or_script is test_or_script
+
+
+def test_a_user_pattern_makes_a_test_file_part_of_the_app() -> None:
+    layers = LayerMap(Path("/p"), extend={"service": ["tests/fakes/**"]})
+    assert layers.layer_for_relative("tests/fakes/billing.py").test_or_script is False

@@ -31,6 +31,9 @@ PRESET_FILE_WORDS: Mapping[str, tuple[str, ...]] = {
 # Code outside the application's layers: tests and generated migrations. Any such
 # directory in the path, or a test file name, leaves the file unmapped.
 NEUTRAL_DIRECTORIES = frozenset({"tests", "test", "testing", "migrations", "alembic", "scripts"})
+# Of those, the code that serves no request: the blocking-call rules (FAP4) stay quiet there but in
+# route handlers, unless `[tool.fapcheck.blocking] check-tests-and-scripts = true`.
+TEST_AND_SCRIPT_DIRECTORIES = frozenset({"tests", "test", "testing", "scripts"})
 
 
 def _is_test_file(stem: str) -> bool:
@@ -41,6 +44,7 @@ def _is_test_file(stem: str) -> bool:
 class LayerDecision:
     layer: str
     pattern: str  # what decided it, for `fapcheck layers`
+    test_or_script: bool = False  # left unmapped by the preset as a test or a script
 
     @property
     def mapped(self) -> bool:
@@ -122,9 +126,9 @@ class LayerMap:
         stem = parts[-1].rsplit(".", 1)[0]
         neutral = next((part for part in parts[:-1] if part in NEUTRAL_DIRECTORIES), None)
         if neutral is not None:
-            return LayerDecision(UNMAPPED, f"preset: {neutral}/ (not a layer)")
+            return LayerDecision(UNMAPPED, f"preset: {neutral}/ (not a layer)", neutral in TEST_AND_SCRIPT_DIRECTORIES)
         if _is_test_file(stem):
-            return LayerDecision(UNMAPPED, "preset: test file (not a layer)")
+            return LayerDecision(UNMAPPED, "preset: test file (not a layer)", True)
         whole = self._file_words.get(stem)
         if whole is not None:
             return LayerDecision(whole, f"preset: file name '{stem}'")
