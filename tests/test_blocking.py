@@ -80,6 +80,18 @@ def test_classifier_knows_blocking_calls_in_sync_code_too() -> None:
         "def f(open):\n    open('x')\n",
         "from pathlib import Path\nPath('x').exists()\nPath('x').is_file()\n",
         "import smtplib\nsmtplib.SMTP()\n",
+        # library traps: local work, in-memory buffers, unknown receivers, fast hashes
+        "import stripe\nstripe.Webhook.construct_event(b'', 's', 'k')\nstripe.Customer.create_async(email='e')\n",
+        "import io, zipfile\nzipfile.ZipFile(io.BytesIO(b''))\n",
+        "from PIL import Image\nimport io\nImage.open(io.BytesIO(b'')).save(io.BytesIO())\n",
+        "def f(data):\n    from PIL import Image\n    Image.open(data)\n",
+        "def f(task, queue):\n    task.delay()\n    queue.apply_async()\n",
+        "import hashlib, hmac\nhashlib.sha256(b'x')\nhmac.new(b'k', b'm', 'sha256')\n",
+        "import tempfile\ntempfile.gettempdir()\ntempfile.SpooledTemporaryFile()\ntempfile.mktemp()\n",
+        "import os, shutil\nos.stat('x')\nos.fdopen(3)\nshutil.which('ls')\nshutil.disk_usage('/')\n",
+        "import boto3\nboto3.client('s3').meta.events.register('x', print)\n",
+        "from mypy_boto3_s3.paginator import ListObjectsV2Paginator\n"
+        "def f(p: ListObjectsV2Paginator):\n    p.paginate(Bucket='b')\n",
     ],
 )
 def test_never_blocking(source: str) -> None:
@@ -121,3 +133,78 @@ def test_extend_and_allow_calls_from_pyproject(project: Path) -> None:
         "use 'await asyncio.to_thread(app.storage.upload_sync, ...)'"
     )
     assert len(lines) == 2  # the finding and the summary: time.sleep is allowed
+
+
+@pytest.mark.parametrize(
+    ("source", "code", "call"),
+    [
+        ("import os\nos.listdir('.')\n", "FAP403", "os.listdir()"),
+        ("from os import makedirs as md\nmd('x')\n", "FAP403", "os.makedirs()"),
+        ("import tempfile as t\nt.NamedTemporaryFile()\n", "FAP403", "tempfile.NamedTemporaryFile()"),
+        ("from pathlib import Path\nimport zipfile\nzipfile.ZipFile(Path('a.zip'))\n", "FAP403", "zipfile.ZipFile()"),
+        ("import PIL.Image\nPIL.Image.open('a.png')\n", "FAP403", "PIL.Image.open()"),
+        ("import stripe as s\ns.Refund.create(charge='c')\n", "FAP401", "s.Refund.create()"),
+        (
+            "from stripe import StripeClient\nStripeClient('k').v1.refunds.list()\n",
+            "FAP401",
+            "StripeClient('k').v1.refunds.list()",
+        ),
+        (
+            "import slack_sdk\nslack_sdk.WebClient().chat_postMessage(channel='c')\n",
+            "FAP401",
+            "slack_sdk.WebClient.chat_postMessage()",
+        ),
+        (
+            "from mypy_boto3_s3.client import S3Client\ndef f(c: S3Client):\n    c.head_object(Bucket='b')\n",
+            "FAP401",
+            "boto3.client(...).head_object()",
+        ),
+        ("from redis.cluster import RedisCluster\nRedisCluster().get('k')\n", "FAP401", "redis.Redis.get()"),
+        (
+            "from elasticsearch import Elasticsearch\nElasticsearch().search(index='i')\n",
+            "FAP405",
+            "elasticsearch.Elasticsearch.search()",
+        ),
+        ("import bcrypt as b\nb.checkpw(b'p', b'h')\n", "FAP407", "bcrypt.checkpw()"),
+        ("from passlib.hash import bcrypt\nbcrypt.hash('p')\n", "FAP407", "bcrypt.hash()"),
+        (
+            "from argon2 import PasswordHasher\nPasswordHasher().verify('h', 'p')\n",
+            "FAP407",
+            "PasswordHasher().verify()",
+        ),
+        ("from PIL import Image\nImage.new('RGB', (1, 1)).rotate(90)\n", "FAP407", "PIL.Image.Image.rotate()"),
+    ],
+)
+def test_library_calls(source: str, code: str, call: str) -> None:
+    [(_, found)] = classify(source)
+    assert (found.code, found.call) == (code, call)
+
+
+def test_cpu_bound_rule_is_off_by_default_and_selected_by_its_code() -> None:
+    source = "import bcrypt\n\nasync def login(p: bytes, h: bytes) -> bool:\n    return bcrypt.checkpw(p, h)\n"
+    assert lint_source(source, "app/services/auth.py", Config()) == []
+    assert lint_source(source, "app/services/auth.py", Config(select=("FAP4",))) == []
+    [finding] = lint_source(source, "app/services/auth.py", Config(extend_select=("FAP407",)))
+    assert finding.code == "FAP407"
+    assert finding.message == (
+        "bcrypt.checkpw() is CPU-bound work on the event loop in async def 'login'; "
+        "use 'await asyncio.to_thread(bcrypt.checkpw, ...)'"
+    )
+    assert lint_source(source, "app/services/auth.py", Config(select=("FAP407",), ignore=("FAP4",))) != []
+
+
+_IN_TESTS = "import time\n\nasync def test_waits() -> None:\n    time.sleep(1)\n"
+
+
+@pytest.mark.parametrize(
+    "path", ["tests/test_orders.py", "test/helpers.py", "scripts/seed.py", "app/conftest.py", "app/orders_test.py"]
+)
+def test_tests_and_scripts_are_not_the_app(path: str) -> None:
+    assert lint_source(_IN_TESTS, path, Config()) == []
+    [finding] = lint_source(_IN_TESTS, path, Config(check_tests_and_scripts=True))
+    assert finding.code == "FAP402"
+
+
+def test_tests_mapped_to_a_layer_by_configuration_are_the_app() -> None:
+    config = Config(extend_layers=(("service", ("tests/**",)),))
+    assert [f.code for f in lint_source(_IN_TESTS, "tests/test_orders.py", config)] == ["FAP402"]

@@ -171,6 +171,10 @@ def test_rules_lists_every_rule() -> None:
     assert result.exit_code == 0
     for spec in CATALOG:
         assert spec.code in result.output and spec.name in result.output
+    [fap407] = [line for line in result.output.splitlines() if "FAP407" in line]
+    assert fap407.split()[-1] == "no"  # not selected by default
+    [fap401] = [line for line in result.output.splitlines() if "FAP401" in line]
+    assert fap401.split()[-1] == "yes"
 
 
 def test_explain() -> None:

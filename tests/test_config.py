@@ -40,6 +40,7 @@ extend-model = ["app/tables/**"]
 [tool.fapcheck.blocking]
 extend-calls = ["mylib.http.fetch_sync"]
 allow-calls = []
+check-tests-and-scripts = true
 
 [tool.fapcheck.depends]
 allow-own-session = ["export_*"]
@@ -52,6 +53,7 @@ allow-own-session = ["export_*"]
     assert dict(config.extend_layers) == {"model": ("app/tables/**",)}
     assert config.per_file_ignores == (("tests/**", ("FAP1",)),)
     assert config.extend_calls == ("mylib.http.fetch_sync",)
+    assert config.check_tests_and_scripts is True
     assert config.allow_own_session == ("export_*",)
     assert not config.is_enabled("FAP103")
     assert config.is_enabled("FAP101")
@@ -111,6 +113,13 @@ def test_isolated_ignores_configuration(tmp_path: Path) -> None:
         (("FAP101",), ("FAP1",), "FAP101", True),  # the more specific selector wins
         (("FAP1",), ("FAP1",), "FAP101", False),  # on a tie, ignore wins
         (("ALL",), (), "FAP103", True),
+        # FAP407 is off by default: its own code or ALL select it, a prefix does not
+        (("FAP",), (), "FAP407", False),
+        (("FAP4",), (), "FAP407", False),
+        (("FAP407",), (), "FAP407", True),
+        (("ALL",), (), "FAP407", True),
+        (("FAP407",), ("FAP4",), "FAP407", True),
+        (("ALL",), ("FAP407",), "FAP407", False),
     ],
 )
 def test_selection(select: tuple[str, ...], ignore: tuple[str, ...], code: str, enabled: bool) -> None:
@@ -126,3 +135,10 @@ def test_command_line_unknown_code() -> None:
     with pytest.raises(ConfigError) as caught:
         Config().with_overrides(ignore=["FAP999"])
     assert caught.value.problems == ("--ignore: unknown rule code or prefix 'FAP999'",)
+
+
+def test_extend_select_turns_on_a_rule_that_is_off_by_default(tmp_path: Path) -> None:
+    config = load(tmp_path, '[tool.fapcheck]\nextend-select = ["FAP407"]\n')
+    assert "FAP407" in config.enabled_codes
+    assert "FAP407" not in Config().enabled_codes
+    assert "FAP407" in Config().with_overrides(extend_select=["FAP407"]).enabled_codes

@@ -180,3 +180,26 @@ def test_why_a_directory_is_not_a_layer(tmp_path: Path) -> None:
     assert layer_map.layer_for(tmp_path / "api/db/database.py").pattern == "preset: api/ holds other layers"
     decision = layer_map.layer_for(tmp_path / "src/feedback/service/flows.py")
     assert decision.pattern == "preset: service/ is a domain package"
+
+
+@pytest.mark.parametrize(
+    ("path", "test_or_script"),
+    [
+        ("tests/api/test_users.py", True),
+        ("app/test/helpers.py", True),
+        ("scripts/seed.py", True),
+        ("conftest.py", True),
+        ("app/routes/test_users.py", True),
+        ("app/users_test.py", True),
+        ("migrations/versions/0001_models.py", False),  # unmapped, but not a test or a script
+        ("app/main.py", False),
+        ("app/services/billing.py", False),
+    ],
+)
+def test_tests_and_scripts_are_marked(path: str, test_or_script: bool) -> None:
+    assert PRESET.layer_for_relative(path).test_or_script is test_or_script
+
+
+def test_a_user_pattern_makes_a_test_file_part_of_the_app() -> None:
+    layers = LayerMap(Path("/p"), extend={"service": ["tests/fakes/**"]})
+    assert layers.layer_for_relative("tests/fakes/billing.py").test_or_script is False

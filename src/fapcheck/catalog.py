@@ -73,6 +73,8 @@ class RuleSpec:
     layers: frozenset[str] = ALL_LAYERS
     fixable: bool = False
     trigger: Trigger | None = None
+    # Off by default: selected only by its own code or `ALL`, never by a prefix such as the default `FAP`.
+    default: bool = True
 
     @property
     def family(self) -> str:
@@ -208,6 +210,14 @@ CATALOG: tuple[RuleSpec, ...] = (
         "An `async def` calls a synchronous project function that blocks",
         "fap406_blocking_call_behind_project_function",
         trigger=_IN_ASYNC,
+    ),
+    RuleSpec(
+        "FAP407",
+        "cpu-bound-call-in-async-function",
+        "CPU-bound work (password hashing, image conversion) in `async def`; not selected by default",
+        "fap407_cpu_bound_call_in_async_function",
+        trigger=_IN_ASYNC,
+        default=False,
     ),
     RuleSpec(
         "FAP501",

@@ -367,9 +367,12 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], stream: TextIO)
 
 @app.command("rules")
 def rules_command() -> None:
-    """List every rule: code, name, family, fixable."""
-    rows = [(spec.code, spec.name, spec.family, "yes" if spec.fixable else "") for spec in CATALOG]
-    _table(("code", "name", "family", "fixable"), rows, sys.stdout)
+    """List every rule: code, name, family, fixable, selected by default."""
+    rows = [
+        (spec.code, spec.name, spec.family, "yes" if spec.fixable else "", "yes" if spec.default else "no")
+        for spec in CATALOG
+    ]
+    _table(("code", "name", "family", "fixable", "default"), rows, sys.stdout)
 
 
 @app.command("explain")

@@ -70,13 +70,18 @@ class Config:
     extend_layers: tuple[tuple[str, tuple[str, ...]], ...] = ()
     extend_calls: tuple[str, ...] = ()
     allow_calls: tuple[str, ...] = ()
+    check_tests_and_scripts: bool = False  # FAP4 in tests and scripts too, not only in their route handlers
     allow_own_session: tuple[str, ...] = ()
 
     def is_enabled(self, code: str) -> bool:
-        """The most specific selector decides; on a tie, ignore wins (as in ruff)."""
-        best_select = max(
-            (_specificity(s) for s in (*self.select, *self.extend_select) if _covers(s, code)), default=-1
-        )
+        """The most specific selector decides; on a tie, ignore wins (as in ruff).
+
+        A rule that is off by default is selected by its own code or `ALL` only, not by a prefix.
+        """
+        selectors = (*self.select, *self.extend_select)
+        if not BY_CODE[code].default:
+            selectors = tuple(s for s in selectors if s in (code, "ALL"))
+        best_select = max((_specificity(s) for s in selectors if _covers(s, code)), default=-1)
         best_ignore = max((_specificity(s) for s in self.ignore if _covers(s, code)), default=-1)
         return best_select >= 0 and best_select > best_ignore
 
@@ -296,6 +301,7 @@ _LAYER_KEYS: Mapping[str, tuple[Checker, str]] = {
 _BLOCKING: Mapping[str, tuple[Checker, str]] = {
     "extend-calls": (_is_str_list, "a list of qualified names"),
     "allow-calls": (_is_str_list, "a list of qualified names"),
+    "check-tests-and-scripts": (_is_bool, "true or false"),
 }
 _DEPENDS: Mapping[str, tuple[Checker, str]] = {
     "allow-own-session": (_is_str_list, "a list of paths or function-name globs"),
@@ -372,5 +378,6 @@ def parse_table(table: Any, section: str = "tool.fapcheck", *, path: Path) -> Co
         ),
         extend_calls=tuple(blocking.get("extend-calls", ())),
         allow_calls=tuple(blocking.get("allow-calls", ())),
+        check_tests_and_scripts=blocking.get("check-tests-and-scripts", False),
         allow_own_session=tuple(depends.get("allow-own-session", ())),
     )

@@ -38,6 +38,9 @@ PRESET_FILE_WORDS: Mapping[str, tuple[str, ...]] = {
 # Code outside the application's layers: tests and generated migrations. Any such
 # directory in the path, or a test file name, leaves the file unmapped.
 NEUTRAL_DIRECTORIES = frozenset({"tests", "test", "testing", "migrations", "alembic", "scripts"})
+# Of those, the code that serves no request: the blocking-call rules (FAP4) stay quiet there but in
+# route handlers, unless `[tool.fapcheck.blocking] check-tests-and-scripts = true`.
+TEST_AND_SCRIPT_DIRECTORIES = frozenset({"tests", "test", "testing", "scripts"})
 
 
 def _is_test_file(stem: str) -> bool:
@@ -64,6 +67,7 @@ class LayerDecision:
     # a cached result that depends on this decision holds while they do.
     listed: tuple[str, ...] = ()
     read: bool = False
+    test_or_script: bool = False  # left unmapped by the preset as a test or a script
 
     @property
     def mapped(self) -> bool:
@@ -198,9 +202,14 @@ class LayerMap:
         stem = parts[-1].rsplit(".", 1)[0]
         neutral = next((part for part in parts[:-1] if part in NEUTRAL_DIRECTORIES), None)
         if neutral is not None:
-            return LayerDecision(UNMAPPED, f"preset: {neutral}/ (not a layer)", NEUTRAL)
+            return LayerDecision(
+                UNMAPPED,
+                f"preset: {neutral}/ (not a layer)",
+                NEUTRAL,
+                test_or_script=neutral in TEST_AND_SCRIPT_DIRECTORIES,
+            )
         if _is_test_file(stem):
-            return LayerDecision(UNMAPPED, "preset: test file (not a layer)", NEUTRAL)
+            return LayerDecision(UNMAPPED, "preset: test file (not a layer)", NEUTRAL, test_or_script=True)
         directory, listed = self._layer_directory(parts[:-1], base)
         whole = self._file_words.get(stem)
         if whole is not None and not (whole == ROUTE and directory.mapped and directory.layer != ROUTE):

@@ -1,4 +1,4 @@
-"""The shared walk of the blocking-call rules (FAP401-FAP405).
+"""The shared walk of the blocking-call rules (FAP401-FAP405, and FAP407 for CPU-bound work).
 
 Each rule reports the calls of `_calls.blocking_call` that belong to its code
 and run on the event loop: in the body of an `async def` (not in a nested
@@ -7,7 +7,8 @@ annotations, which run when the `def` statement does), not awaited or handed
 to asyncio (then the call returns an awaitable and is not a blocking call),
 and not in the callable given to `asyncio.to_thread`, `run_in_threadpool`,
 `loop.run_in_executor` or `anyio.to_thread.run_sync`, which runs in a worker
-thread.
+thread. Tests and scripts serve no request: outside their route handlers,
+nothing is reported there (`ServedCode`).
 """
 
 from __future__ import annotations
@@ -20,14 +21,28 @@ from fapcheck.semantic.blocking import LoopCallTracker
 from fapcheck.semantic.context import FileContext
 
 
+class ServedCode:
+    """Whether code serves requests: tests and scripts do not (the preset's `LayerDecision.test_or_script`),
+    except their route handlers; `[tool.fapcheck.blocking] check-tests-and-scripts = true` says they all do."""
+
+    def __init__(self, ctx: FileContext, config: Config) -> None:
+        self.ctx = ctx
+        layer_map = ctx.project.layer_map if ctx.project is not None else config.layer_map()
+        self.everywhere = config.check_tests_and_scripts or not layer_map.layer_for(ctx.path).test_or_script
+
+    def here(self) -> bool:
+        return self.everywhere or self.ctx.route_handler is not None
+
+
 class BlockingCallRule(Rule):
-    """Base of FAP401-FAP405: reports `_calls.blocking_call` results of its own code."""
+    """Base of FAP401-FAP405 and FAP407: reports `calls.blocking_call` results of its own code."""
 
     message = "{call} blocks the event loop in async def '{function}'; use {alternative}"
 
     def __init__(self, ctx: FileContext, config: Config, sink: list[Report]) -> None:
         super().__init__(ctx, config, sink)
         self.loop = LoopCallTracker(ctx, config)
+        self.served = ServedCode(ctx, config)
 
     def visit_Await(self, node: cst.Await) -> None:
         self.loop.visit_Await(node)
@@ -42,8 +57,8 @@ class BlockingCallRule(Rule):
         if not self.ctx.in_async or self.ctx.in_signature or self.ctx.in_annotation:
             return
         site = self.loop.site_of(node)
-        blocking = site.blocking if site is not None else None
-        if blocking is None or blocking.code != self.code:
+        blocking = site.of_code(self.code) if site is not None else None
+        if blocking is None or not self.served.here():
             return
         self.report(
             node,

@@ -15,9 +15,24 @@ class BlockingNetworkCallInAsyncFunction(BlockingCallRule):
     of an `httpx.Client(...)` (also bound by `with httpx.Client() as c`),
     `urllib.request.urlopen`, `urllib3`, `socket.create_connection`, DNS
     lookups and `socket.socket` I/O, a synchronous `redis.Redis`/`StrictRedis`
-    client, `smtplib.SMTP`, and the methods of `boto3.client(...)` and
-    `boto3.resource(...)` objects (except local work such as
-    `generate_presigned_url` or `get_paginator`).
+    client (also `RedisCluster` and Sentinel's `master_for`), `smtplib.SMTP`,
+    and the methods of `boto3.client(...)` and `boto3.resource(...)` objects,
+    of values annotated with the `mypy_boto3_*` stub types (`S3Client`,
+    `S3ServiceResource`, `Bucket`, waiters) and of `botocore` clients (except
+    local work such as `generate_presigned_url` or `get_paginator`).
+
+    SDKs: Celery's producer side (`.delay()`/`.apply_async()` on a function
+    decorated with `@app.task` where `app = Celery(...)`, `@celery_app.task(...)`
+    or `@shared_task`; `app.send_task`, `AsyncResult(...).get/wait/ready/...`,
+    `app.control.revoke/...`, `app.control.inspect().active()`,
+    `group/chain(...).apply_async()`), the Stripe SDK's resource methods
+    (`stripe.Customer.create`, `stripe.PaymentIntent.retrieve`,
+    `stripe.checkout.Session.list_line_items`, ...) and `stripe.StripeClient`
+    services (`client.v1.customers.create`), `slack_sdk.WebClient`, its
+    `WebhookClient`, and Slack Bolt's sync `App().client`. A `.delay()` on an
+    object that is not known to be a Celery task is not reported; neither are
+    `stripe.Webhook.construct_event` (a local signature check) and the SDKs'
+    async twins (`create_async`, `AsyncWebClient`).
 
     A nested synchronous `def`, a lambda, and the callable given uncalled to
     `asyncio.to_thread`, `run_in_threadpool`, `loop.run_in_executor` or

@@ -11,7 +11,10 @@ class SyncDatabaseCallInAsyncFunction(BlockingCallRule):
     ## What it does
     Reports, in the body of an `async def`, `psycopg2.connect`,
     `psycopg.connect`, `sqlite3.connect`, `pymysql.connect`, `MySQLdb.connect`,
-    `pymongo.MongoClient` and its methods, and the work of a synchronous
+    `pymongo.MongoClient` and the methods of its databases and collections
+    (`client.shop.orders.find_one(...)`, a value annotated `Collection`; not
+    `find()`, which returns a lazy cursor), `elasticsearch.Elasticsearch` (and
+    `es.indices.*`, `elasticsearch.helpers.bulk`), and the work of a synchronous
     SQLAlchemy or SQLModel session (`execute`, `scalars`, `scalar`, `query`,
     `get`, `merge`, `flush`, `commit`, `refresh`, `rollback`, `close`, `exec`)
     on a value typed `Session` (a parameter `db: Session = Depends(get_db)`)

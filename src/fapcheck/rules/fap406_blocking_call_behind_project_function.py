@@ -7,6 +7,7 @@ from weakref import WeakKeyDictionary
 import libcst as cst
 
 from fapcheck.config import Config
+from fapcheck.rules._blocking import ServedCode
 from fapcheck.rules.base import Report, Rule
 from fapcheck.semantic.callgraph import CallGraph
 from fapcheck.semantic.context import FileContext
@@ -32,7 +33,9 @@ class BlockingCallBehindProjectFunction(Rule):
     numbers, so a baseline entry survives code moving.
     A function handed uncalled to `asyncio.to_thread`, `run_in_threadpool` or
     `loop.run_in_executor` runs in a thread and is not reported; calls that
-    cannot be resolved are not guessed; cycles end.
+    cannot be resolved are not guessed; cycles end. CPU-bound leaves (FAP407's
+    password hashing and image conversion) are not followed: this rule is about
+    blocking I/O. In tests and scripts only route handlers are checked.
 
     ## Why is this bad?
     The event loop blocks just the same when the blocking call sits two files
@@ -87,9 +90,15 @@ class BlockingCallBehindProjectFunction(Rule):
     def __init__(self, ctx: FileContext, config: Config, sink: list[Report]) -> None:
         super().__init__(ctx, config, sink)
         self.collector = FunctionFactsCollector(ctx, config)
+        self.served = ServedCode(ctx, config)
+        self._served_calls: set[int] = set()  # in a test or script: the calls made in route handlers
 
     def visitors(self) -> tuple[cst.BatchableCSTVisitor, ...]:
         return (self.collector, self)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not self.served.everywhere and self.served.here():
+            self._served_calls.add(id(node))
 
     def leave_Module(self, original_node: cst.Module) -> None:
         if self.ctx.project is None:
@@ -100,6 +109,8 @@ class BlockingCallBehindProjectFunction(Rule):
         # Seeded even without call sites here: files checked later that call into this module need no parse.
         graph.seed(self.ctx.module_name, self.ctx.path, self.collector.facts())
         for call in self.collector.async_calls:
+            if not self.served.everywhere and id(call.node) not in self._served_calls:
+                continue
             chain = graph.chain(call.callee)
             if chain is not None:
                 steps = " -> ".join(graph.describe(step) for step in chain.steps)

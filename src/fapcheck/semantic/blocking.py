@@ -17,6 +17,7 @@ import libcst as cst
 from fapcheck.config import Config
 from fapcheck.semantic.calls import (
     AWAITABLE_CONSUMERS,
+    CPU_BOUND,
     EXECUTOR_METHODS,
     EXECUTORS,
     BlockingCall,
@@ -29,9 +30,14 @@ from fapcheck.semantic.context import FileContext
 
 @dataclass(frozen=True, slots=True)
 class CallSite:
-    blocking: BlockingCall | None
+    blocking: BlockingCall | None  # blocking I/O (FAP401-FAP405), what FAP406 follows
     offloaded: cst.Arg | None  # the argument that runs in a worker thread
     hands_over: bool  # its arguments are awaitables given to asyncio
+    cpu_bound: BlockingCall | None = None  # FAP407: slow, but not I/O; FAP406 does not follow it
+
+    def of_code(self, code: str) -> BlockingCall | None:
+        found = self.cpu_bound if code == CPU_BOUND else self.blocking
+        return found if found is not None and found.code == code else None
 
 
 def call_site(ctx: FileContext, call: cst.Call, user: UserCalls) -> CallSite:
@@ -39,7 +45,14 @@ def call_site(ctx: FileContext, call: cst.Call, user: UserCalls) -> CallSite:
     cached = _LAST[0]
     if cached is not None and cached[0] is call and cached[1] is ctx:
         return cached[2]
-    site = CallSite(blocking_call(ctx, call, user), _offloaded_argument(ctx, call), _hands_over(ctx, call))
+    found = blocking_call(ctx, call, user)
+    cpu_bound = found is not None and found.code == CPU_BOUND
+    site = CallSite(
+        None if cpu_bound else found,
+        _offloaded_argument(ctx, call),
+        _hands_over(ctx, call),
+        found if cpu_bound else None,
+    )
     _LAST[0] = (call, ctx, site)
     return site
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 import libcst as cst
@@ -27,6 +27,7 @@ SLEEP = "FAP402"
 FILE_IO = "FAP403"
 PROCESS = "FAP404"
 DATABASE = "FAP405"
+CPU_BOUND = "FAP407"  # not I/O: reported only when FAP407 is selected, never followed by FAP406
 USER_LISTED = NETWORK  # `extend-calls` entries: the catch-all for blocking clients of the project's own choosing
 
 
@@ -62,8 +63,20 @@ _SHELL = Entry(PROCESS, "'await asyncio.create_subprocess_shell()'")
 _WAIT = Entry(PROCESS, "'await process.wait()' on an asyncio subprocess")
 
 
+_AIO_OS = Entry(FILE_IO, "'await aiofiles.os.{name}()'")
+_AIO_TEMPFILE = Entry(FILE_IO, "'async with aiofiles.tempfile.{name}()'")
+
+
+_IMAGE_OPS = "fit contain cover pad scale exif_transpose grayscale equalize autocontrast"  # each returns an image
+
+
 def _under(module: str, names: str, entry: Entry) -> dict[str, Entry]:
     return {f"{module}.{name}": entry for name in names.split()}
+
+
+def _in_thread(module: str, names: str, code: str = FILE_IO) -> dict[str, Entry]:
+    """Functions with no async twin: the advice is to run them in a worker thread."""
+    return {f"{module}.{name}": Entry(code, _IN_THREAD.format(qualname=f"{module}.{name}")) for name in names.split()}
 
 
 FUNCTIONS: Mapping[str, Entry] = {
@@ -90,10 +103,21 @@ FUNCTIONS: Mapping[str, Entry] = {
     "builtins.open": _FILE,
     "io.open": _FILE,
     "codecs.open": _FILE,
-    **{
-        f"shutil.{name}": Entry(FILE_IO, _IN_THREAD.format(qualname=f"shutil.{name}"))
-        for name in _words("copy copy2 copyfile copyfileobj copytree move rmtree make_archive unpack_archive")
-    },
+    # shutil copies, moves and deletes whole files and trees. Left out: copymode, copystat, chown,
+    # disk_usage and which, single metadata calls like the stat calls above.
+    **_in_thread("shutil", "copy copy2 copyfile copyfileobj copytree move rmtree make_archive unpack_archive"),
+    # Directory listings and changes: one syscall each, but on the disk (or a network mount) all the same.
+    # Left out: os.stat/lstat/access and os.path.*, stat calls as above; os.fdopen, which wraps a descriptor
+    # an earlier (reported) open made.
+    **_under("os", "listdir scandir remove unlink rename renames replace makedirs mkdir rmdir removedirs", _AIO_OS),
+    "os.walk": Entry(FILE_IO, _IN_THREAD.format(qualname="os.walk")),  # lists every directory below, as iterated
+    # tempfile: these create the file or directory on disk at once. Left out: SpooledTemporaryFile (in
+    # memory until it rolls over), gettempdir (probes the disk once, then cached), mktemp (a name only).
+    **_under("tempfile", "NamedTemporaryFile TemporaryFile TemporaryDirectory", _AIO_TEMPFILE),
+    **_in_thread("tempfile", "mkstemp mkdtemp"),
+    # Given a path they open the file (see PATH_ARGUMENT); given a BytesIO they read memory.
+    "zipfile.ZipFile": Entry(FILE_IO, _IN_THREAD.format(qualname="zipfile.ZipFile")),
+    "PIL.Image.open": Entry(FILE_IO, _IN_THREAD.format(qualname="PIL.Image.open")),
     # FAP404 processes
     **_under("subprocess", "run call check_call check_output Popen getoutput getstatusoutput", _SPAWN),
     "os.system": _SHELL,
@@ -115,7 +139,26 @@ FUNCTIONS: Mapping[str, Entry] = {
         DATABASE, "'pymongo.AsyncMongoClient()' or 'motor.motor_asyncio.AsyncIOMotorClient()'"
     ),
     "pymongo.mongo_client.MongoClient": Entry(DATABASE, "'pymongo.AsyncMongoClient()'"),
+    # elasticsearch's bulk helpers send every batch and wait for the answer.
+    **_under("elasticsearch.helpers", "bulk reindex", Entry(DATABASE, "'await elasticsearch.helpers.async_{name}()'")),
+    # FAP407 CPU-bound (not selected by default): password hashing is slow by design, tens to hundreds
+    # of milliseconds per call; resizing and converting images is proportional to the pixels.
+    **_in_thread("bcrypt", "hashpw checkpw kdf", CPU_BOUND),
+    **_in_thread("hashlib", "pbkdf2_hmac scrypt", CPU_BOUND),  # hashlib.sha256() and friends are fast
+    **_in_thread("argon2.low_level", "hash_secret hash_secret_raw verify_secret", CPU_BOUND),
+    **_in_thread("argon2", "hash_password hash_password_raw verify_password", CPU_BOUND),
+    **_in_thread("werkzeug.security", "generate_password_hash check_password_hash", CPU_BOUND),
+    **_in_thread("PIL.ImageOps", _IMAGE_OPS, CPU_BOUND),
 }
+
+# Calls that touch the disk only when their first argument is a file path (a string, an f-string, a
+# `pathlib.Path`, `os.path.join(...)`): `Image.open(io.BytesIO(data))` reads memory. An argument of
+# unknown type is not taken for a path.
+PATH_ARGUMENT = frozenset({"zipfile.ZipFile", "PIL.Image.open"})
+_PATH_TYPES = frozenset(
+    {"builtins.str", "pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath", "os.path.join", "os.fspath"}
+)
+_PATH_KEYWORDS = frozenset({"fp", "file", "filename", "path"})
 
 
 # Constructors that connect only when given a host: `smtplib.SMTP()` alone does no I/O.
@@ -131,22 +174,37 @@ class ReceiverType:
 
     `methods` lists the blocking ones; with `all_but`, every method blocks except those listed.
     `derived`: values obtained from one (`s3.Bucket("b")`, `engine.connect()`) block the same way.
+    `members`: its attributes are clients of the same kind (`client.shop.orders.find_one()` on pymongo,
+    `es.indices.create()` on elasticsearch).
+    Alternatives may name the method `{name}` and the receiver as written `{receiver}`.
     """
 
-    label: str  # how the message names the receiver
+    label: str  # how the message names the receiver; "" when as written (`stripe.Customer`, `pwd_context`)
     code: str
     alternative: str
     methods: frozenset[str]
     all_but: bool = False
     derived: bool = False
     instead: Mapping[str, str] = field(default_factory=dict)  # per-method alternatives
+    codes: Mapping[str, str] = field(default_factory=dict)  # per-method codes, when not all are `code`
+    path_methods: frozenset[str] = frozenset()  # block only when given a file path (see PATH_ARGUMENT)
+    members: bool = False
+    verbs: bool = False  # `methods` are verbs: `list_line_items` blocks like `list` (not `list_async`)
 
-    def alternative_for(self, method: str) -> str:
-        return self.instead.get(method, self.alternative).format(name=method)
+    def alternative_for(self, method: str, receiver: str = "") -> str:
+        template = self.instead.get(method, self.alternative)
+        if not receiver and "{receiver}" in template:
+            return "'await asyncio.to_thread(...)'"
+        return template.format(name=method, receiver=receiver)
+
+    def code_for(self, method: str) -> str:
+        return self.codes.get(method, self.code)
 
     def blocks(self, method: str) -> bool:
         if self.all_but:  # a capitalised method builds a sub-object (`s3.Bucket("b")`) without I/O
             return method not in self.methods and not method[:1].isupper()
+        if self.verbs and not method.endswith("_async"):
+            return method.split("_", 1)[0] in self.methods or method in self.methods
         return method in self.methods
 
 
@@ -225,8 +283,101 @@ _ENGINE = ReceiverType(
         "begin": "create_async_engine() and 'async with engine.begin()'",
     },
 )
+# A client, its databases and collections: every method talks to the server but these, which build
+# objects or a lazy cursor (iterating a cursor is not a call fapcheck sees).
+_MONGO_LOCAL = _words(
+    "close get_database get_default_database get_collection with_options find find_raw_batches start_session"
+)
 _MONGO = ReceiverType(
-    "pymongo.MongoClient", DATABASE, "pymongo.AsyncMongoClient: 'await client.{name}()'", _words("close"), all_but=True
+    "pymongo.MongoClient",
+    DATABASE,
+    "pymongo.AsyncMongoClient: 'await {receiver}.{name}()'",
+    _MONGO_LOCAL,
+    all_but=True,
+    members=True,
+)
+_ELASTICSEARCH = ReceiverType(
+    "elasticsearch.Elasticsearch",
+    DATABASE,
+    "elasticsearch.AsyncElasticsearch: 'await {receiver}.{name}()'",
+    _words("options close"),  # options() returns a configured copy of the client
+    all_but=True,
+    members=True,
+)
+_BOTOCORE_CLIENT = ReceiverType(
+    "botocore.client.BaseClient",
+    NETWORK,
+    "'aiobotocore' or 'await asyncio.to_thread({receiver}.{name}, ...)'",
+    _BOTO3_LOCAL,
+    True,
+    True,
+)
+_BOTO3_WAITER = ReceiverType("boto3 waiter", NETWORK, "'await asyncio.to_thread({receiver}.wait, ...)'", _words("wait"))
+# Slack's Web API client: every method is an HTTPS request to slack.com.
+_SLACK = ReceiverType(
+    "slack_sdk.WebClient",
+    NETWORK,
+    "'await slack_sdk.web.async_client.AsyncWebClient().{name}()'",
+    frozenset(),
+    all_but=True,
+)
+_SLACK_WEBHOOK = ReceiverType(
+    "slack_sdk.webhook.WebhookClient",
+    NETWORK,
+    "'await slack_sdk.webhook.async_client.AsyncWebhookClient().{name}()'",
+    _words("send send_dict"),
+)
+# Celery publishes to the broker and reads the result backend synchronously; it has no asyncio API.
+_CELERY_THREAD = "'await asyncio.to_thread({receiver}.{name}, ...)'"
+_CELERY_APP = ReceiverType("celery.Celery", NETWORK, _CELERY_THREAD, _words("send_task"))
+_CELERY_SIGNATURE = ReceiverType("celery.Signature", NETWORK, _CELERY_THREAD, _words("delay apply_async"))
+_CELERY_TASK = ReceiverType("", NETWORK, _CELERY_THREAD, _words("delay apply_async"))
+# Waits for the task (get, wait, collect: possibly forever) or asks the result backend.
+_CELERY_RESULT = ReceiverType(
+    "celery.result.AsyncResult",
+    NETWORK,
+    _CELERY_THREAD,
+    _words("get wait collect forget revoke ready successful failed join join_native"),
+)
+# Remote control commands broadcast to the workers and, mostly, wait for their replies.
+_CELERY_CONTROL = ReceiverType("celery.app.control.Control", NETWORK, _CELERY_THREAD, _words("inspect"), all_but=True)
+_CELERY_INSPECT = ReceiverType("celery.app.control.Inspect", NETWORK, _CELERY_THREAD, frozenset(), all_but=True)
+# Stripe's resources (`stripe.Customer.create()`) and StripeClient services (`client.v1.customers.create()`)
+# are HTTPS requests to api.stripe.com. A method is one of these verbs or starts with `<verb>_`
+# (`list_line_items`); `*_async` methods return coroutines. Not matched: `stripe.Webhook.construct_event`
+# and other local helpers (signature checks, `construct_from`).
+STRIPE_VERBS = _words(
+    "create retrieve modify delete list search cancel capture confirm pay finalize_invoice void_invoice"
+    " mark_uncollectible send_invoice upcoming verify_microdeposits increment_authorization apply_customer_balance"
+    " expire reject resume attach detach refresh save"
+)
+_STRIPE = ReceiverType(
+    "", NETWORK, "the '{name}_async' method: 'await {receiver}.{name}_async()'", STRIPE_VERBS, verbs=True
+)
+# FAP407: password hashers, slow by design.
+_HASH_IN_THREAD = "'await asyncio.to_thread({receiver}.{name}, ...)'"
+_PASSWORD_HASHER = ReceiverType(
+    "",
+    CPU_BOUND,
+    _HASH_IN_THREAD,
+    _words("hash verify verify_and_update encrypt genhash dummy_verify"),
+)
+# Pillow images: saving to a path writes the file (FAP403); the rest is work on every pixel (FAP407).
+_PIL_CONVERSIONS = _words("resize thumbnail convert transform filter rotate transpose quantize reduce")
+_PIL_IMAGE = ReceiverType(
+    "PIL.Image.Image",
+    CPU_BOUND,
+    "'await asyncio.to_thread({receiver}.{name}, ...)'",
+    _PIL_CONVERSIONS | {"save"},
+    derived=True,  # img.resize(...) and img.convert(...) give images again
+    codes={"save": FILE_IO},
+    path_methods=_words("save"),
+)
+_ZIPFILE = ReceiverType(
+    "zipfile.ZipFile",
+    FILE_IO,
+    "'await asyncio.to_thread({receiver}.{name}, ...)'",
+    _words("extract extractall write"),  # write() reads a file from disk; writestr() does not
 )
 
 
@@ -268,8 +419,78 @@ RECEIVERS: Mapping[str, ReceiverType] = {
         " sqlalchemy.engine.base.Connection",
         _ENGINE,
     ),
-    **_each("pymongo.MongoClient pymongo.mongo_client.MongoClient", _MONGO),
+    **_each(
+        "pymongo.MongoClient pymongo.mongo_client.MongoClient pymongo.synchronous.mongo_client.MongoClient"
+        " pymongo.MongoClient.get_database pymongo.MongoClient.get_default_database"
+        " pymongo.database.Database pymongo.synchronous.database.Database"
+        " pymongo.collection.Collection pymongo.synchronous.collection.Collection",
+        _MONGO,
+    ),
+    **_each(
+        "redis.RedisCluster redis.cluster.RedisCluster redis.sentinel.Sentinel.master_for"
+        " redis.sentinel.Sentinel.slave_for",
+        _REDIS,
+    ),
+    **_each(
+        "elasticsearch.Elasticsearch elasticsearch.client.Elasticsearch elasticsearch8.Elasticsearch"
+        " opensearchpy.OpenSearch",
+        _ELASTICSEARCH,
+    ),
+    **_each(
+        "botocore.client.BaseClient botocore.session.Session.create_client botocore.session.get_session.create_client",
+        _BOTOCORE_CLIENT,
+    ),
+    **_each("slack_sdk.WebClient slack_sdk.web.WebClient slack_sdk.web.client.WebClient", _SLACK),
+    **_each("slack_sdk.webhook.WebhookClient slack_sdk.webhook.client.WebhookClient", _SLACK_WEBHOOK),
+    **_each("celery.Celery celery.app.base.Celery", _CELERY_APP),
+    **_each(
+        "celery.result.AsyncResult celery.result.GroupResult celery.Celery.AsyncResult celery.Celery.send_task"
+        " celery.app.base.Celery.AsyncResult celery.app.base.Celery.send_task",
+        _CELERY_RESULT,
+    ),
+    **_each("celery.app.control.Control", _CELERY_CONTROL),
+    **_each(
+        "celery.app.control.Inspect celery.Celery.control.inspect celery.app.base.Celery.control.inspect",
+        _CELERY_INSPECT,
+    ),
+    **_each(
+        "celery.group celery.chain celery.chord celery.signature celery.canvas.Signature celery.canvas.group"
+        " celery.canvas.chain celery.canvas.chord celery.canvas.signature",
+        _CELERY_SIGNATURE,
+    ),
+    **_each("stripe.StripeClient stripe._stripe_client.StripeClient", replace(_STRIPE, members=True)),
+    **_each(
+        "passlib.context.CryptContext passlib.apps.custom_app_context argon2.PasswordHasher"
+        " argon2._password_hasher.PasswordHasher pwdlib.PasswordHash pwdlib.PasswordHash.recommended",
+        _PASSWORD_HASHER,
+    ),
+    **_each(
+        "PIL.Image.open PIL.Image.new PIL.Image.Image PIL.Image.frombytes PIL.Image.frombuffer PIL.Image.fromarray "
+        + " ".join(f"PIL.ImageOps.{name}" for name in _IMAGE_OPS.split()),
+        _PIL_IMAGE,
+    ),
+    **_each("zipfile.ZipFile", _ZIPFILE),
 }
+
+# Attributes of a client that are clients themselves: `app.control.revoke(...)`, Slack Bolt's `app.client`.
+MEMBERS: Mapping[str, ReceiverType] = {
+    **_each("celery.Celery.control celery.app.base.Celery.control", _CELERY_CONTROL),
+    **_each("slack_bolt.App.client slack_bolt.app.App.client slack_bolt.app.app.App.client", _SLACK),
+}
+
+# Namespaces whose classes or objects are clients, by prefix: `stripe.Customer.create()` (a class
+# named in a module of stripe), `passlib.hash.bcrypt.hash()` (a handler of passlib.hash, also after
+# `.using(rounds=...)`).
+NAMESPACES: tuple[tuple[str, bool, ReceiverType], ...] = (
+    ("stripe.", True, _STRIPE),  # True: modules, then one class
+    ("passlib.hash.", False, _PASSWORD_HASHER),
+)
+
+# Decorators that turn a project function into a Celery task: `.delay()`/`.apply_async()` on it publish.
+# A `.delay()` on anything else is unknown, and not reported.
+CELERY_TASK_DECORATORS = frozenset(
+    {"celery.Celery.task", "celery.app.base.Celery.task", "celery.shared_task", "celery.app.shared_task"}
+)
 
 
 # ---------------------------------------------------------------- calls that run elsewhere
@@ -322,7 +543,10 @@ NO_USER_CALLS = UserCalls()
 
 
 def blocking_call(ctx: FileContext, call: cst.Call, user: UserCalls = NO_USER_CALLS) -> BlockingCall | None:
-    """The blocking call `call` makes, with its async alternative; None when it does not block (or is unknown)."""
+    """The blocking call `call` makes, with its async alternative; None when it does not block (or is unknown).
+
+    FAP407's CPU-bound calls are among them, with their own code.
+    """
     func = call.func
     if isinstance(func, cst.Attribute):
         receiver = ctx.resolve(func.value) or _provided_session(ctx, func.value)
@@ -330,14 +554,71 @@ def blocking_call(ctx: FileContext, call: cst.Call, user: UserCalls = NO_USER_CA
             return None
         method = func.attr.value
         if receiver.instance:
-            return _method_call(receiver.qualname, method, user)
-        return _function_call(f"{receiver.qualname}.{method}", method, call, user)
+            return _method_call(ctx, receiver.qualname, method, call, user)
+        qualname = f"{receiver.qualname}.{method}"
+        found = _function_call(ctx, qualname, method, call, user)
+        if found is not None or user.verdict(qualname) is False:
+            return found
+        reached = _reached_type(ctx, receiver.qualname)
+        if reached is None:
+            return None
+        return _typed_call(ctx, reached, _written(call), method, call)
     if isinstance(func, cst.Name):
         resolved = ctx.resolve(func)
         if resolved is None or resolved.instance:
             return None
-        return _function_call(resolved.qualname, func.value, call, user)
+        return _function_call(ctx, resolved.qualname, func.value, call, user)
     return None
+
+
+def _reached_type(ctx: FileContext, path: str) -> ReceiverType | None:
+    """The client type of an object named by a path, not a value: a member of a client, a class or
+    object in a client namespace, or a project function made a Celery task."""
+    member = MEMBERS.get(path)
+    if member is not None:
+        return member
+    owner = _nearest_receiver(path, 1)
+    if owner is not None:
+        return owner if owner.members else None
+    namespace = _namespace(path)
+    if namespace is not None:
+        return namespace
+    if ctx.project is not None and ctx.module_name:
+        found = ctx.project.definition(path)
+        if found is not None and found.kind == "function" and not CELERY_TASK_DECORATORS.isdisjoint(found.bases):
+            return _CELERY_TASK
+    return None
+
+
+def _namespace(path: str) -> ReceiverType | None:
+    for prefix, one_class, receiver in NAMESPACES:
+        if not path.startswith(prefix):
+            continue
+        below = path[len(prefix) :].split(".")
+        if not one_class or (below[-1][:1].isupper() and all(part.islower() for part in below[:-1])):
+            return receiver
+    return None
+
+
+def _typed_call(
+    ctx: FileContext, receiver: ReceiverType, written: str, method: str, call: cst.Call
+) -> BlockingCall | None:
+    if not receiver.blocks(method) or (method in receiver.path_methods and not _names_a_path(ctx, call)):
+        return None
+    shown = receiver.label or written or "(...)"
+    return BlockingCall(receiver.code_for(method), f"{shown}.{method}()", receiver.alternative_for(method, written))
+
+
+def _names_a_path(ctx: FileContext, call: cst.Call) -> bool:
+    """The call's first argument is evidently a file path (PATH_ARGUMENT)."""
+    first = next((arg.value for arg in call.args if arg.keyword is None and not arg.star), None)
+    if first is None:
+        first = next(
+            (arg.value for arg in call.args if arg.keyword is not None and arg.keyword.value in _PATH_KEYWORDS), None
+        )
+    if isinstance(first, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
+        return True
+    return first is not None and ctx.instance_type(first) in _PATH_TYPES
 
 
 _SESSION_WORD = re.compile(r"(?:^|_)(?:db|session)(?:_|$)")
@@ -360,9 +641,11 @@ def _provided_session(ctx: FileContext, value: cst.BaseExpression) -> Resolved |
     return _SYNC_SESSION if _DB_PROVIDER_WORD.search(provider) else None
 
 
-def _function_call(qualname: str, name: str, call: cst.Call, user: UserCalls) -> BlockingCall | None:
+def _function_call(ctx: FileContext, qualname: str, name: str, call: cst.Call, user: UserCalls) -> BlockingCall | None:
     verdict = user.verdict(qualname)
     if verdict is False or (qualname in CONNECT_WHEN_GIVEN_HOST and not call.args):
+        return None
+    if qualname in PATH_ARGUMENT and not _names_a_path(ctx, call):
         return None
     entry = FUNCTIONS.get(qualname)
     display = qualname.removeprefix("builtins.")
@@ -373,16 +656,29 @@ def _function_call(qualname: str, name: str, call: cst.Call, user: UserCalls) ->
     return None
 
 
-def _method_call(type_name: str, method: str, user: UserCalls) -> BlockingCall | None:
+def _method_call(ctx: FileContext, type_name: str, method: str, call: cst.Call, user: UserCalls) -> BlockingCall | None:
     verdict = user.verdict(f"{type_name}.{method}")
     if verdict is False:
         return None
     receiver = receiver_type(type_name)
-    if receiver is not None and receiver.blocks(method):
-        return BlockingCall(receiver.code, f"{receiver.label}.{method}()", receiver.alternative_for(method))
+    if receiver is not None:
+        found = _typed_call(ctx, receiver, _written(call), method, call)
+        if found is not None:
+            return found
     if verdict:
         return _user_listed(f"{type_name}.{method}")
     return None
+
+
+def _written(call: cst.Call) -> str:
+    """The receiver of a method call as written, when it is short and on one line (`pwd_context`,
+    `self.s3`, `AsyncResult(task_id)`); else ''."""
+    assert isinstance(call.func, cst.Attribute)
+    text = _EMPTY_MODULE.code_for_node(call.func.value)
+    return text if len(text) <= 40 and "\n" not in text else ""
+
+
+_EMPTY_MODULE = cst.Module([])
 
 
 def _user_listed(display: str) -> BlockingCall:
@@ -391,12 +687,35 @@ def _user_listed(display: str) -> BlockingCall:
 
 def receiver_type(type_name: str) -> ReceiverType | None:
     """The blocking type of a value: its own, or the nearest `derived` type it was obtained from."""
-    exact = RECEIVERS.get(type_name)
+    exact = RECEIVERS.get(type_name) or _boto3_stub(type_name) or _namespace(type_name)
     if exact is not None:
         return exact
-    parts = type_name.split(".")
-    for end in range(len(parts) - 1, 1, -1):
+    found = _nearest_receiver(type_name, 2)
+    return found if found is not None and found.derived else None
+
+
+def _nearest_receiver(name: str, shortest: int) -> ReceiverType | None:
+    """The receiver type of the longest proper prefix of `name` with at least `shortest` parts."""
+    parts = name.split(".")
+    for end in range(len(parts) - 1, shortest - 1, -1):
         found = RECEIVERS.get(".".join(parts[:end]))
         if found is not None:
-            return found if found.derived else None
+            return found
+    return None
+
+
+def _boto3_stub(type_name: str) -> ReceiverType | None:
+    """A type of the `mypy_boto3_<service>` stub packages: `S3Client`, `S3ServiceResource`, `Bucket`, a waiter.
+
+    Paginators (lazy until iterated), type definitions and literals are not clients.
+    """
+    if not type_name.startswith("mypy_boto3_"):
+        return None
+    module, _, name = type_name.rpartition(".")
+    if name.endswith("Waiter"):
+        return _BOTO3_WAITER
+    if name.endswith("Client"):
+        return _BOTO3_CLIENT
+    if name.endswith("ServiceResource") or (".service_resource" in module and name[:1].isupper()):
+        return _BOTO3_RESOURCE
     return None

@@ -234,14 +234,20 @@ class _Collector:
             node.asynchronous is not None,
             self.find_generators and _body_yields(node.body),
             params,
+            bases=self.decorators(node.decorators),
             returns=returns,
         )
+
+    def decorators(self, decorators: Sequence[cst.Decorator]) -> tuple[str, ...]:
+        """Qualified names of decorators, called ones (`@app.task(bind=True)`) by their callee too."""
+        names = [self.ctx.qualified_name(d.decorator) for d in decorators]
+        names += [self.ctx.qualified_name(d.decorator.func) for d in decorators if isinstance(d.decorator, cst.Call)]
+        return tuple(dict.fromkeys(name for name in names if name))
 
     def klass(self, node: cst.ClassDef) -> Definition:
         ctx = self.ctx
         bases = [ctx.qualified_name(class_base(arg.value)) for arg in node.bases if arg.keyword is None]
-        bases += [ctx.qualified_name(d.decorator) for d in node.decorators]
-        bases += [ctx.qualified_name(d.decorator.func) for d in node.decorators if isinstance(d.decorator, cst.Call)]
+        bases += self.decorators(node.decorators)
         ctx.enter(node)
         frame = ctx.frame
         params: tuple[Param, ...] = ()

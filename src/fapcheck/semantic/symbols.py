@@ -51,7 +51,7 @@ class Definition:
     is_async: bool = False
     is_generator: bool = False  # a function whose own body yields
     params: tuple[Param, ...] = ()  # a class: those of its `__init__`, without `self`
-    bases: tuple[str, ...] = ()  # a class: qualified names of its bases and decorators
+    bases: tuple[str, ...] = ()  # a class: qualified names of its bases and decorators; a function: decorators
     methods: tuple[str, ...] = ()  # a class: names of the functions it defines
     returns: str | None = None  # a function: the type it returns, or yields (`Iterator[Session]` -> Session)
     # a class: its attributes and properties with the type each holds (`self.repo = repo`, `db: Session =
