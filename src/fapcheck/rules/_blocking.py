@@ -54,7 +54,7 @@ class BlockingCallRule(Rule):
         self.loop.leave_Arg(original_node)
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not self.ctx.in_async or self.ctx.in_signature or self.ctx.in_annotation:
+        if not self.ctx.serves_requests or self.ctx.in_signature or self.ctx.in_annotation:
             return
         site = self.loop.site_of(node)
         blocking = site.of_code(self.code) if site is not None else None

@@ -335,7 +335,7 @@ class ChainRule(Rule):
 def param_provider(ctx: FileContext, param: cst.Param) -> str | None:
     """The provider a parameter declares, by default `= Depends(f)` or `Annotated[T, Depends(f)]`."""
     if param.default is not None:
-        provider = ctx.depends_provider(param.default)
+        provider = ctx.declared_provider(param.default)
         if provider is not None:
             return provider
     if param.annotation is not None:

@@ -27,7 +27,15 @@ from fapcheck.semantic.symbols import LOCAL, Binding
 BUILTIN_NAMES = frozenset(dir(builtins))
 
 ROUTER_TYPES = frozenset(
-    {"fastapi.FastAPI", "fastapi.APIRouter", "fastapi.applications.FastAPI", "fastapi.routing.APIRouter"}
+    {
+        "fastapi.FastAPI",
+        "fastapi.APIRouter",
+        "fastapi.applications.FastAPI",
+        "fastapi.routing.APIRouter",
+        # APIRouter subclasses of the class-based-view libraries (`@cbv(router)`)
+        "fastapi_utils.inferring_router.InferringRouter",
+        "fastapi_restful.inferring_router.InferringRouter",
+    }
 )
 TYPE_WRAPPERS = frozenset(
     {"typing.Annotated", "typing_extensions.Annotated", "typing.Optional", "typing_extensions.Optional"}
@@ -69,6 +77,7 @@ FrameKind = Literal["module", "class", "function", "lambda"]
 class Resolved:
     qualname: str
     instance: bool  # True: a value of type `qualname`; False: the object `qualname` itself
+    element: str | None = None  # a container's value type, when known
 
 
 class _PendingImport:
@@ -126,6 +135,7 @@ class Frame:
     node: cst.CSTNode | None
     is_async: bool = False
     is_route: bool = False
+    is_startup: bool = False  # start-up or shutdown code (`lifespan`, `on_event("startup")`): serves no request
     bindings: Bindings = field(default_factory=Bindings)
     attributes: dict[str, Binding] = field(default_factory=dict)  # self.<attr> types, on class frames
     bases: tuple[cst.BaseExpression, ...] = ()  # a class's base expressions, resolved when asked
@@ -169,6 +179,10 @@ class FileContext:
         self._annotation_depth = 0
         self.classes: dict[str, Frame] = {}  # the classes of this file by qualified name, kept after the walk
         self._top_defs: dict[str, cst.FunctionDef] = {}  # top-level functions, for their products
+        # Functions registered without a decorator: `router.add_api_route("/x", f)`, `app.get("/x")(f)`
+        # (name -> the receiver), and `FastAPI(lifespan=f)`.
+        self._registered: dict[str, cst.BaseExpression] = {}
+        self._lifespans: set[str] = set()
 
     # ------------------------------------------------------------ queries
 
@@ -194,6 +208,12 @@ class FileContext:
         """True when code here runs on the event loop: the innermost scope is an `async def`."""
         frame = self.frames[-1]
         return frame.kind == "function" and frame.is_async
+
+    @property
+    def serves_requests(self) -> bool:
+        """Code here runs on the event loop while requests wait: an `async def` that is not start-up code."""
+        frame = self.frames[-1]
+        return frame.kind == "function" and frame.is_async and not frame.is_startup
 
     @property
     def route_handler(self) -> Frame | None:
@@ -246,7 +266,7 @@ class FileContext:
                 return Resolved(f"builtins.{node.value}", False) if node.value in BUILTIN_NAMES else None
             if binding.kind == "local":
                 return None
-            return Resolved(binding.qualname, binding.kind == "instance")
+            return Resolved(binding.qualname, binding.kind == "instance", binding.element)
         if isinstance(node, cst.Attribute):
             self_type = self._self_attribute(node)
             if self_type is not None:
@@ -268,6 +288,11 @@ class FileContext:
             return Resolved(qualname, False)
         if isinstance(node, cst.Call):
             return self._call_result(node)
+        if isinstance(node, cst.Subscript):  # `CLIENTS[name]`: a value of the container
+            container = self.resolve(node.value)
+            if container is not None and container.instance and container.element:
+                return Resolved(container.element, True)
+            return None
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Divide):
             left = self.resolve(node.left)
             return left if left is not None and left.instance and left.qualname in FLUENT_TYPES else None
@@ -277,6 +302,13 @@ class FileContext:
         """What calling something gives: a session from a session factory, an instance of a class, what a
         project function returns; a library callable's result is named after the callable (`boto3.client`).
         A project callable whose product cannot be known gives nothing: unknown stays unknown."""
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in CONTAINER_METHODS:
+            container = self.resolve(func.value)
+            if container is not None and container.instance and container.element:
+                if CONTAINER_METHODS[func.attr.value]:  # `.get(key)`: one value
+                    return Resolved(container.element, True)
+                return container  # `.values()`: the values, still a container of them
         callee = self.resolve(node.func)
         if callee is None:
             return None
@@ -419,6 +451,11 @@ class FileContext:
                 return inner
             if base in UNION_TYPES:
                 return self._single_non_none([*elements])
+            position = CONTAINER_TYPES.get(base or "")
+            if position is not None and elements:
+                value = self.annotation_type(elements[position])
+                if value is not None and base is not None:
+                    return Binding("import", base, element=value.qualname)
             return None
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
             return self._single_non_none([node.left, node.right])
@@ -519,7 +556,7 @@ class FileContext:
             return Resolved(inherited, True) if inherited is not None else None
         if binding.kind != "instance":
             return None
-        return Resolved(binding.qualname, True)
+        return Resolved(binding.qualname, True, binding.element)
 
     # ------------------------------------------------------------ tracking
 
@@ -629,6 +666,34 @@ class FileContext:
                 )
                 if isinstance(statement, cst.FunctionDef):
                     self._top_defs[name] = statement
+            elif isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    self._note_registration(small)
+
+    def _note_registration(self, statement: cst.BaseSmallStatement) -> None:
+        """Top-level statements that make a function a route handler or start-up code without a decorator."""
+        value = statement.value if isinstance(statement, (cst.Expr, cst.Assign, cst.AnnAssign)) else None
+        if not isinstance(value, cst.Call):
+            return
+        func = value.func
+        positional = [arg.value for arg in value.args if arg.keyword is None and not arg.star]
+        if isinstance(func, cst.Attribute) and func.attr.value in REGISTRATION_METHODS and len(positional) >= 2:
+            if isinstance(positional[1], cst.Name):  # `router.add_api_route("/items", list_items)`
+                self._registered[positional[1].value] = func.value
+        elif isinstance(func, cst.Attribute) and func.attr.value == "add_event_handler" and len(positional) >= 2:
+            if isinstance(positional[1], cst.Name):  # `app.add_event_handler("startup", connect)`
+                self._lifespans.add(positional[1].value)
+        elif (
+            isinstance(func, cst.Call)
+            and isinstance(func.func, cst.Attribute)
+            and func.func.attr.value in ROUTE_DECORATOR_METHODS
+            and positional
+            and isinstance(positional[0], cst.Name)
+        ):  # `app.get("/items")(list_items)`
+            self._registered[positional[0].value] = func.func.value
+        for arg in value.args:  # `FastAPI(lifespan=lifespan)`
+            if arg.keyword is not None and arg.keyword.value == "lifespan" and isinstance(arg.value, cst.Name):
+                self._lifespans.add(arg.value.value)
 
     def _enter_function(self, node: cst.FunctionDef) -> None:
         outer = self.frames[-1]
@@ -643,7 +708,13 @@ class FileContext:
             produced = returns or self.function_product(node)[0]
             outer.attributes[name] = Binding("instance", produced) if produced else LOCAL
         is_route = any(self._is_route_decorator(d.decorator) for d in node.decorators)
-        frame = Frame("function", name, qualname, node, node.asynchronous is not None, is_route)
+        registered = self._registered.get(name) if outer.kind == "module" else None
+        if registered is not None and not is_route:
+            receiver = self.instance_type(registered)
+            is_route = receiver is not None and self.is_router_type(receiver)
+        startup = outer.kind == "module" and name in self._lifespans
+        startup = startup or any(self._is_startup_decorator(d.decorator) for d in node.decorators)
+        frame = Frame("function", name, qualname, node, node.asynchronous is not None, is_route, startup)
         self.frames.append(frame)
         self._bind_params(node.params)
 
@@ -653,7 +724,9 @@ class FileContext:
             annotated = self.annotation_type(param.annotation.annotation) if param.annotation else None
             provider = self.declared_provider(param.default) if param.default is not None else None
             if annotated is not None:
-                binding = Binding("instance", annotated.qualname, provider or annotated.depends)
+                binding = Binding(
+                    "instance", annotated.qualname, provider or annotated.depends, element=annotated.element
+                )
             else:
                 binding = Binding("local", "", provider)
             self.bind(param.name.value, binding)
@@ -688,6 +761,15 @@ class FileContext:
         frame = Frame("class", name, qualname, node, bases=bases)
         self.classes[f"{self.module_name}.{qualname}" if self.module_name else qualname] = frame
         self.frames.append(frame)
+
+    def _is_startup_decorator(self, decorator: cst.BaseExpression) -> bool:
+        """`@app.on_event("startup")` / `("shutdown")` on a FastAPI app or router."""
+        if not isinstance(decorator, cst.Call) or not isinstance(decorator.func, cst.Attribute):
+            return False
+        if decorator.func.attr.value != "on_event":
+            return False
+        receiver = self.instance_type(decorator.func.value)
+        return receiver is not None and self.is_router_type(receiver)
 
     def _is_route_decorator(self, decorator: cst.BaseExpression) -> bool:
         if not isinstance(decorator, cst.Call) or not isinstance(decorator.func, cst.Attribute):
@@ -754,7 +836,7 @@ class FileContext:
         if _is_type_alias_annotation(self, node.annotation.annotation):
             binding = self.binding_for_value(node.value)
         elif annotated is not None:
-            binding = Binding("instance", annotated.qualname, annotated.depends)
+            binding = Binding("instance", annotated.qualname, annotated.depends, element=annotated.element)
         else:
             binding = self.binding_for_value(node.value)
         self.bind_target(node.target, binding)
@@ -769,7 +851,9 @@ class FileContext:
         self.bind_target(node.target, LOCAL)
 
     def _enter_for(self, node: cst.For) -> None:
-        self.bind_target(node.target, LOCAL)
+        container = self.resolve(node.iter)  # `for repo in repos`: each is a value of the container
+        element = container.element if container is not None and container.instance else None
+        self.bind_target(node.target, Binding("instance", element) if element else LOCAL)
 
     def _enter_comp_for(self, node: cst.CompFor) -> None:
         self.bind_target(node.target, LOCAL)
@@ -808,6 +892,32 @@ DEPENDS_FUNCTIONS = frozenset(
     }
 )
 DEPENDS_MARKER = "fastapi.params.Depends"  # the type of `Depends(...)`'s value: a marker naming its provider
+# Containers whose annotation names their values' type, and which argument does (`dict[str, V]`: the last).
+CONTAINER_TYPES: dict[str, int] = {
+    **{
+        f"{module}.{name}": -1
+        for module, names in (
+            ("builtins", "dict"),
+            ("typing", "Dict Mapping MutableMapping DefaultDict OrderedDict"),
+            ("collections", "defaultdict OrderedDict"),
+            ("collections.abc", "Mapping MutableMapping"),
+        )
+        for name in names.split()
+    },
+    **{
+        f"{module}.{name}": 0
+        for module, names in (
+            ("builtins", "list set frozenset"),
+            ("typing", "List Set FrozenSet Sequence MutableSequence Iterable Collection Deque"),
+            ("collections", "deque"),
+            ("collections.abc", "Sequence MutableSequence Iterable Collection Set"),
+        )
+        for name in names.split()
+    },
+}
+# Methods of a container that give one of its values (True) or its values as a container (False).
+CONTAINER_METHODS: dict[str, bool] = {"get": True, "pop": True, "setdefault": True, "values": False, "copy": False}
+REGISTRATION_METHODS = frozenset({"add_api_route", "add_api_websocket_route"})
 ITERATOR_STEPS = frozenset({"builtins.next", "builtins.anext"})
 NEW_TYPE_FUNCTIONS = frozenset({"typing.NewType", "typing_extensions.NewType"})
 PROPERTY_DECORATORS = frozenset({"builtins.property", "functools.cached_property", "cached_property.cached_property"})

@@ -198,7 +198,7 @@ class _Collector:
             if skip_first and index == 0:
                 continue
             annotated = ctx.annotation_type(param.annotation.annotation) if param.annotation is not None else None
-            provider = ctx.depends_provider(param.default) if param.default is not None else None
+            provider = ctx.declared_provider(param.default) if param.default is not None else None
             if provider is None and annotated is not None:
                 provider = annotated.depends
             found.append(

@@ -20,6 +20,7 @@ from fapcheck.semantic.index import ProjectIndex
 from fapcheck.semantic.parsing import parse_file
 from fapcheck.semantic.symbols import FunctionFacts
 
+CONTEXT_MANAGER_DECORATORS = frozenset({"contextlib.contextmanager", "contextlib.asynccontextmanager"})
 MEMOIZING_DECORATORS = frozenset({"functools.cache", "functools.lru_cache", "functools.cached_property"})
 
 
@@ -32,6 +33,8 @@ class _Open:
     calls: list[str] = field(default_factory=list)
     globals: set[str] = field(default_factory=set)
     memoized: bool = False
+    yields: bool = False
+    managed: bool = False  # a `@contextmanager` generator: entering it runs the body up to its yield
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,12 +64,17 @@ class FunctionFactsCollector(LoopCallTracker):
         entry = _Open(qualname, node.asynchronous is not None, node)
         # A memoised function blocks once, on its first call: not on every request.
         entry.memoized = any(self._is_memoizing(d.decorator) for d in node.decorators)
+        entry.managed = any(self.ctx.qualified_name(d.decorator) in CONTEXT_MANAGER_DECORATORS for d in node.decorators)
         self.open.append(entry)
         self.functions.setdefault(qualname, entry)
 
     def _is_memoizing(self, decorator: cst.BaseExpression) -> bool:
         target = decorator.func if isinstance(decorator, cst.Call) else decorator
         return self.ctx.qualified_name(target) in MEMOIZING_DECORATORS
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        if self.open and not self._lambda_depth:
+            self.open[-1].yields = True
 
     def visit_Global(self, node: cst.Global) -> None:
         if self.open:
@@ -119,7 +127,7 @@ class FunctionFactsCollector(LoopCallTracker):
         callee = self.callee(node)
         if callee is not None:
             current.calls.append(callee)
-            if current.is_async and ctx.in_async:
+            if current.is_async and ctx.serves_requests:
                 self.async_calls.append(ProjectCall(node, callee, ctx.function_name))
 
     def callee(self, node: cst.Call) -> str | None:
@@ -152,11 +160,17 @@ class FunctionFactsCollector(LoopCallTracker):
                 qualname,
                 entry.is_async,
                 self.ctx.path,
-                None if entry.memoized else entry.blocking,
-                () if entry.memoized else tuple(dict.fromkeys(entry.calls)),
+                None if _runs_nothing(entry) else entry.blocking,
+                () if _runs_nothing(entry) else tuple(dict.fromkeys(entry.calls)),
             )
             for qualname, entry in self.functions.items()
         }
+
+
+def _runs_nothing(entry: _Open) -> bool:
+    """A call that does not run the body on every request: a memoised function blocks once, on its first
+    call; calling a generator function only makes the generator (a `@contextmanager` one is entered)."""
+    return entry.memoized or (entry.yields and not entry.managed)
 
 
 def collect_function_facts(path: Path, index: ProjectIndex, config: Config) -> dict[str, FunctionFacts]:

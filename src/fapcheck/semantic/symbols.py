@@ -25,6 +25,7 @@ class Binding:
     qualname: str = ""
     depends: str | None = None  # provider of an Annotated[..., Depends(provider)] alias or parameter
     returns: str | None = None  # def: the type it returns, or yields (generators, context managers)
+    element: str | None = None  # a container (`dict[str, Client]`, `list[Repo]`): the type of its values
 
 
 LOCAL = Binding("local")
