@@ -16,10 +16,10 @@ runner = CliRunner()
 
 # (file under fixtures/demo/app, line, code): one or more of each family the product exists for.
 DEMO_FINDINGS = [
+    ("api/deps.py", 15, "FAP503"),  # a provider's session parameter without Depends, where the fix goes
     ("api/routes/orders.py", 13, "FAP101"),  # a route imports a repository
     ("api/routes/orders.py", 25, "FAP202"),  # session work in a route
     ("api/routes/orders.py", 25, "FAP201"),  # SQL in a route
-    ("api/routes/orders.py", 39, "FAP503"),  # a provider's session parameter without Depends
     ("api/routes/orders.py", 47, "FAP406"),  # a blocking call behind a service and a client
     ("api/routes/orders.py", 59, "FAP401"),  # a blocking call in the async def itself
     ("repositories/orders.py", 5, "FAP102"),  # a repository imports a service

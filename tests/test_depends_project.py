@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from conftest import FIXTURES, run_fapcheck
@@ -22,7 +23,6 @@ def concise(*args: str, stdin: str | None = None) -> list[tuple[str, str]]:
 ROUTE_FINDINGS = [
     ("app/api/routes/users.py:18", "FAP503"),
     ("app/api/routes/users.py:19", "FAP504"),
-    ("app/api/routes/users.py:20", "FAP503"),
     ("app/api/routes/users.py:22", "FAP502"),
     ("app/api/routes/users.py:23", "FAP501"),
 ]
@@ -34,6 +34,26 @@ def test_one_changed_route_file_is_resolved_against_the_project() -> None:
 
 def test_one_changed_provider_file_is_resolved_against_the_project() -> None:
     assert concise("app/api/deps.py") == [("app/api/deps.py:22", "FAP505")]
+
+
+def test_a_provider_used_by_another_module_is_reported_once_in_its_own_module() -> None:
+    # The route module names get_profile_service in Depends: the broken parameter is the provider's, and a
+    # run on either file alone gives that file's findings as the whole project run does.
+    assert concise("app/services/profile.py") == [("app/services/profile.py:9", "FAP503")]
+    assert ("app/services/profile.py:9", "FAP503") in concise(".")
+    assert not [found for found in concise("app/api/routes/users.py") if found[0].endswith(":20")]
+
+
+def test_a_provider_is_re_checked_when_its_users_change(tmp_path: Path) -> None:
+    # The provider's result depends on the modules that name it: the result cache must see a new use.
+    project = tmp_path / "project"
+    shutil.copytree(PROJECT, project)
+    route = project / "app/api/routes/users.py"
+    route.write_text(route.read_text(encoding="utf-8").replace("Depends(get_profile_service)", "None"), "utf-8")
+    cache = ["--cache-dir", str(tmp_path / "cache"), "--output-format", "concise", "app/services/profile.py"]
+    assert "FAP503" not in run_fapcheck(*cache, cwd=project).stdout
+    route.write_text(route.read_text(encoding="utf-8").replace("profile=None", "profile=Depends(get_profile_service)"))
+    assert "app/services/profile.py:9:25: FAP503" in run_fapcheck(*cache, cwd=project).stdout
 
 
 def test_source_on_stdin_is_resolved_against_the_project() -> None:

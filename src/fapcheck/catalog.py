@@ -230,18 +230,26 @@ CATALOG: tuple[RuleSpec, ...] = (
     RuleSpec(
         "FAP502",
         "own-session-opened",
-        "A route or service opens its own database session instead of receiving one",
+        "Code that serves a request opens its own database session instead of receiving one",
         "fap502_own_session_opened",
-        frozenset({ROUTE, SERVICE, UNMAPPED}),
-        # Outside the route and service layers only route handlers are checked.
-        trigger=Trigger(route_decorators=True, always_in=frozenset({ROUTE, SERVICE})),
+        # Outside the route, service and repository layers only route handlers and providers are checked.
+        trigger=Trigger(
+            words=("Depends", "Security"),
+            route_decorators=True,
+            always_in=frozenset({ROUTE, SERVICE, REPOSITORY, DEPENDENCY}),
+        ),
     ),
     RuleSpec(
         "FAP503",
         "injectable-parameter-without-depends",
         "A route or dependency parameter typed as a service, repository or session without Depends",
         "fap503_injectable_parameter_without_depends",
-        trigger=_NEAR_DEPENDS,
+        # A provider used by another module is reported in its own module, which need not mention Depends.
+        trigger=Trigger(
+            words=("Depends", "Security", "Session"),
+            route_decorators=True,
+            always_in=frozenset({ROUTE, DEPENDENCY, SERVICE, REPOSITORY}),
+        ),
     ),
     RuleSpec(
         "FAP504",

@@ -18,9 +18,10 @@ import libcst as cst
 from fapcheck.catalog import DEPENDENCY, REPOSITORY, SERVICE
 from fapcheck.config import Config
 from fapcheck.layers import compile_pattern, relative_posix
-from fapcheck.rules.base import Report, Rule
+from fapcheck.rules.base import NodeFix, Report, Rule
 from fapcheck.semantic.context import ASYNC_SESSION_CLASSES, FileContext
 from fapcheck.semantic.facts import facts_of_tree
+from fapcheck.semantic.providers import used_in_depends
 from fapcheck.semantic.symbols import Definition, ModuleFacts
 
 SYNC_SESSION_TYPES = frozenset(
@@ -251,6 +252,96 @@ def string_prefix(node: cst.BaseExpression) -> str | None:
     return None
 
 
+class ProviderFunctions:
+    """Which functions of the file being checked are `Depends` providers.
+
+    A function or class is one when this file names it in `Depends(...)` (also in an `Annotated` alias or
+    as the annotated class of a bare `Depends()`), or when another module of the project does
+    (`used_in_depends`). The file's own uses are complete only at its end, so ask then.
+    """
+
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+        self.referenced: set[str] = set()  # providers named in Depends(...) in this file
+
+    def note_param(self, param: cst.Param) -> str | None:
+        """Record the provider a parameter declares (call for every parameter of a function entered)."""
+        provider = param_provider(self.ctx, param)
+        if provider == "" and param.annotation is not None:  # `x: Pagination = Depends()`
+            annotated = self.ctx.annotation_type(param.annotation.annotation)
+            if annotated is not None:
+                self.referenced.add(annotated.qualname)
+        return provider
+
+    def note_call(self, node: cst.Call) -> str | None:
+        provider = depends_provider(self.ctx, node)
+        if provider:
+            self.referenced.add(provider)
+        elif provider == "" and node.args and isinstance(node.args[0].value, cst.Call):
+            # `Depends(RoleChecker(["admin"]))`: FastAPI calls the instance, so the class's `__call__` provides.
+            made = self.ctx.resolve(node.args[0].value.func)
+            if made is not None and not made.instance:
+                self.referenced.add(made.qualname)
+        return provider
+
+    def enclosing(self) -> tuple[tuple[str, str | None], ...]:
+        """The functions around the current position, innermost first: (qualified name, the top-level
+        function or class that another module could name in Depends for it, if any)."""
+        ctx = self.ctx
+        prefix = f"{ctx.module_name}." if ctx.module_name else ""
+        found: list[tuple[str, str | None]] = []
+        for depth, frame in enumerate(ctx.frames):
+            if frame.kind != "function":
+                continue
+            key = prefix + frame.qualname
+            outer = ctx.frames[depth - 1] if depth else None
+            if depth == 1:
+                found.append((key, key))
+            elif depth == 2 and outer is not None and outer.kind == "class" and frame.name in _PROVIDING_METHODS:
+                found.append((key, key.rpartition(".")[0]))
+            else:
+                found.append((key, None))
+        return tuple(reversed(found))
+
+    def is_local_provider(self, key: str) -> bool:
+        owner, _, method = key.rpartition(".")
+        return key in self.referenced or (method in _PROVIDING_METHODS and owner in self.referenced)
+
+    def any_provider(self, enclosing: tuple[tuple[str, str | None], ...]) -> bool:
+        """Whether code inside these functions (from `enclosing`) runs as part of a provider."""
+        if any(self.is_local_provider(key) for key, _ in enclosing):
+            return True
+        return any(target is not None and used_in_depends(self.ctx, target) for _, target in enclosing)
+
+
+# The methods FastAPI calls on a class used as a provider: the class itself, or an instance of it.
+_PROVIDING_METHODS = ("__init__", "__call__")
+
+
+class ProviderExempt(Rule):
+    """A rule whose findings inside a `Depends` provider are dropped: a provider is dependency code wherever
+    it lives. Findings are held until the end of the file, when its own uses of providers are known."""
+
+    def __init__(self, ctx: FileContext, config: Config, sink: list[Report]) -> None:
+        super().__init__(ctx, config, sink)
+        self.providers = ProviderFunctions(ctx)
+        self._held: list[tuple[tuple[tuple[str, str | None], ...], cst.CSTNode, NodeFix | None, dict[str, object]]] = []
+
+    def visit_Param(self, node: cst.Param) -> None:
+        self.providers.note_param(node)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.providers.note_call(node)
+
+    def report(self, node: cst.CSTNode, fix: NodeFix | None = None, **fields: object) -> None:
+        self._held.append((self.providers.enclosing(), node, fix, fields))
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        for enclosing, node, fix, fields in self._held:
+            if not enclosing or not self.providers.any_provider(enclosing):
+                super().report(node, fix, **fields)
+
+
 class ChainRule(Rule):
     """A rule about the dependency chain of one file.
 
@@ -265,7 +356,7 @@ class ChainRule(Rule):
     def __init__(self, ctx: FileContext, config: Config, sink: list[Report]) -> None:
         super().__init__(ctx, config, sink)
         self.tree: cst.Module | None = None
-        self.referenced: set[str] = set()  # providers named in Depends(...) in this file
+        self.providers = ProviderFunctions(ctx)
         self.chained: set[str] = set()  # functions that take a Depends parameter themselves
         self.seen: set[str] = set()  # for rules that report a thing once per file
         self._pending: list[tuple[str, cst.CSTNode, dict[str, object]]] = []
@@ -281,34 +372,22 @@ class ChainRule(Rule):
 
     def note_function(self, node: cst.FunctionDef) -> None:
         """Record what the tracker knows of a function just entered (call from visit_FunctionDef)."""
-        ctx = self.ctx
         for param in [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]:
-            provider = param_provider(ctx, param)
-            if provider is None:
-                continue
-            self.chained.add(self.function_key())
-            if provider == "" and param.annotation is not None:  # `x: Pagination = Depends()`
-                annotated = ctx.annotation_type(param.annotation.annotation)
-                if annotated is not None:
-                    self.referenced.add(annotated.qualname)
+            if self.providers.note_param(param) is not None:
+                self.chained.add(self.function_key())
 
     def visit_Yield(self, node: cst.Yield) -> None:
         note_yield(self.ctx)
 
     def note_call(self, node: cst.Call) -> str | None:
-        provider = depends_provider(self.ctx, node)
-        if provider:
-            self.referenced.add(provider)
-        return provider
+        return self.providers.note_call(node)
 
     def defer(self, node: cst.CSTNode, **fields: object) -> None:
         self._pending.append((self.function_key(), node, fields))
 
     def is_provider(self, key: str) -> bool:
-        owner, _, method = key.rpartition(".")
-        if key in self.referenced or key in self.chained:
-            return True
-        if method in ("__init__", "__call__") and owner in self.referenced:
+        method = key.rpartition(".")[2]
+        if key in self.chained or self.providers.is_local_provider(key):
             return True
         if self.dependency_layer_provides and self.ctx.layer == DEPENDENCY and self.tree is not None:
             found = local_facts(self.ctx, self.tree).definition(key)
@@ -321,6 +400,10 @@ class ChainRule(Rule):
             return False
         found = local_facts(self.ctx, self.tree).definition(key)
         return found is not None and found.kind == "function" and found.is_generator
+
+    def yields(self, key: str) -> bool:
+        """Whether the function `key` of this file (a method or nested function too) has yielded so far."""
+        return key in _generators.get(self.ctx, set())
 
     def keep(self, key: str) -> bool:
         """Whether a finding deferred in function `key` is reported: by default, in providers."""
@@ -343,6 +426,15 @@ def param_provider(ctx: FileContext, param: cst.Param) -> str | None:
         if annotated is not None:
             return annotated.depends
     return None
+
+
+def param_declares_provider(ctx: FileContext, param: cst.Param) -> bool:
+    """Whether a parameter declares a provider in any spelling; a call that cannot be resolved in its
+    default may be a marker of a library fapcheck does not know, and counts as one."""
+    if param_provider(ctx, param) is not None:
+        return True
+    default = param.default
+    return isinstance(default, cst.Call) and ctx.declared_provider(default) is not None
 
 
 def short(qualname: str) -> str:

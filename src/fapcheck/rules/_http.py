@@ -7,7 +7,8 @@ from collections.abc import Mapping
 import libcst as cst
 
 from fapcheck.config import Config
-from fapcheck.rules.base import Report, Rule
+from fapcheck.rules._depends import ProviderExempt
+from fapcheck.rules.base import Report
 from fapcheck.semantic.context import DEPENDS_FUNCTIONS, FileContext
 
 HTTP_EXCEPTIONS = frozenset(
@@ -81,8 +82,11 @@ def http_object_kind(qualname: str) -> str | None:
     return None
 
 
-class HttpExceptionRule(Rule):
-    """Knows the HTTP exception classes, including subclasses defined earlier in the file."""
+class HttpExceptionRule(ProviderExempt):
+    """Knows the HTTP exception classes, including subclasses defined earlier in the file.
+
+    A `Depends` provider is dependency code wherever it lives: what it does with HTTP is not reported.
+    """
 
     def __init__(self, ctx: FileContext, config: Config, sink: list[Report]) -> None:
         super().__init__(ctx, config, sink)

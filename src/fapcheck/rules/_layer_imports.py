@@ -25,15 +25,22 @@ class ImportRule(Rule):
         self._check_statement(node)
 
     def _check_statement(self, node: cst.Import | cst.ImportFrom) -> None:
-        first: cst.CSTNode | None = None
-        described: dict[str, None] = {}  # ordered and without repeats: two names of one module are one
+        self.report_statement(self.flagged_items(node))
+
+    def flagged_items(self, node: cst.Import | cst.ImportFrom) -> list[tuple[ImportedName, str]]:
+        """The runtime imports of a statement that `flagged` describes, with their descriptions."""
+        found = []
         for item in self.ctx.imports_of(node):
             description = None if item.type_checking else self.flagged(item)
             if description is not None:
-                first = item.node if first is None else first
-                described[description] = None
-        if first is not None:
-            self.report(first, layer=self.ctx.layer, targets=enumeration(described))
+                found.append((item, description))
+        return found
+
+    def report_statement(self, items: list[tuple[ImportedName, str]]) -> None:
+        """One finding for a statement's flagged imports, at the first of them."""
+        if items:
+            described = dict.fromkeys(description for _, description in items)  # two names of one module are one
+            self.report(items[0][0].node, layer=self.ctx.layer, targets=enumeration(described))
 
     def flagged(self, item: ImportedName) -> str | None:
         """How the message names this imported name when it is a finding, else None."""

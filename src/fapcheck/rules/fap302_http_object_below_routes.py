@@ -92,6 +92,7 @@ class HttpObjectBelowRoutes(HttpExceptionRule):
             self._skip.add(id(node.keyword))
 
     def visit_Param(self, node: cst.Param) -> None:
+        super().visit_Param(node)
         self._skip.add(id(node.name))
         self._params.append((node, {}))
 
@@ -103,6 +104,7 @@ class HttpObjectBelowRoutes(HttpExceptionRule):
             self.report(node, name=enumeration(uses), where=where, advice=advice)
 
     def visit_Call(self, node: cst.Call) -> None:
+        super().visit_Call(node)
         if self.is_http_exception(node.func):
             self._quiet.append(node)
 

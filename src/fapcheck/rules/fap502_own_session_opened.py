@@ -2,26 +2,55 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import libcst as cst
 
-from fapcheck.catalog import ROUTE, SERVICE
-from fapcheck.rules._depends import ChainRule, allowed_own_session, opened_session
+from fapcheck.catalog import REPOSITORY, ROUTE, SERVICE
+from fapcheck.config import Config
+from fapcheck.rules._depends import (
+    SESSION_TYPES,
+    ChainRule,
+    allowed_own_session,
+    opened_session,
+)
+from fapcheck.rules.base import Report
+from fapcheck.semantic.context import FileContext
+from fapcheck.semantic.providers import used_in_depends
 
 
 class OwnSessionOpened(ChainRule):
-    """Flags a route or service that opens its own database session instead of receiving one.
+    """Flags code that serves a request and opens its own database session instead of receiving one.
 
     ## What it does
-    Reports, inside a route handler or a function of the route or service
-    layer, a call that opens a session or connection: calling a session factory
-    (the product of `sessionmaker(...)`/`async_sessionmaker(...)`, also when it is
-    imported from another module), constructing `Session(...)`/`AsyncSession(...)`,
-    `factory.begin()`, `engine.connect()`/`engine.begin()`, or calling a project
-    function that returns or yields a session (`with session_scope() as s`,
-    `next(get_db())`). Not reported: dependency
-    providers (a function used in `Depends(...)` in the same file, a top-level
-    generator such as `get_db` that yields the session, a `lifespan` context
-    manager) and `@app.on_event(...)` handlers, which run outside any request.
+    Reports a call that opens a session or connection: calling a session
+    factory (the product of `sessionmaker(...)`/`async_sessionmaker(...)`, also
+    when it is imported from another module), constructing
+    `Session(...)`/`AsyncSession(...)`, `factory.begin()`,
+    `engine.connect()`/`engine.begin()`, or calling a project function that
+    returns or yields a session (`with session_scope() as s`, `next(get_db())`),
+    when it is made by code that serves a request:
+    - a route handler, wherever it lives;
+    - a `Depends` provider, wherever it lives (a function or class named in
+      `Depends(...)` in its module or in another module of the project, or that
+      takes `Depends` parameters itself);
+    - a function of the route, service or repository layer, which routes and
+      providers call.
+
+    Code that runs outside any request is right to open its own session and is
+    not reported: a function that hands the session out (it yields it, returns
+    the call, or is annotated to return a session: `get_db`, `session_scope`);
+    `@app.on_event(...)` handlers, `lifespan`; functions decorated as jobs,
+    tasks or commands (`@celery.task`, `@shared_task`, `@scheduler.scheduled_job`,
+    `@repeat_every`, `@cli.command()`...); functions this module hands to
+    `add_task`, `add_job`, `create_task`, `run_in_executor` or `Thread(target=...)`;
+    and every function but route handlers and providers in modules whose path
+    names such work (a directory or file called `scheduler`, `scheduled`,
+    `tasks`, `jobs`, `worker(s)`, `cli`, `commands`, `scripts`, `cron`, `celery`,
+    `management`, `listeners`, `consumers`). In other modules (models, schemas,
+    unmapped files) only route handlers and providers are checked. A provider
+    that builds its product on the session it opens (`UserRepository(SessionLocal())`)
+    is FAP505's finding, not this one's.
 
     ## Why is this bad?
     The session is the unit of work of a request. A route or service that
@@ -62,10 +91,11 @@ class OwnSessionOpened(ChainRule):
     ```
 
     ## Options
-    Some code must open its own session: a streaming response that outlives
-    the request, a background task, releasing a session early under load.
-    List it in `pyproject.toml`, by path (gitignore-style) or by function name
-    (a glob matched against the enclosing functions):
+    Some request code must open its own session: a streaming response that
+    outlives the request, work handed to a background task from another
+    module, releasing a session early under load. List it in
+    `pyproject.toml`, by path (gitignore-style) or by function name (a glob
+    matched against the enclosing functions); the message names this option:
     ```toml
     [tool.fapcheck.depends]
     allow-own-session = ["app/api/routes/stream.py", "export_*"]
@@ -76,44 +106,133 @@ class OwnSessionOpened(ChainRule):
     """
 
     code = "FAP502"
-    message = "{role} '{function}' opens its own session ({what}): receive it from a Depends provider"
+    message = (
+        "{role} '{function}' opens its own session ({what}): receive it from a Depends provider,"
+        " or list it in [tool.fapcheck.depends] allow-own-session if it must"
+    )
+
+    def __init__(self, ctx: FileContext, config: Config, sink: list[Report]) -> None:
+        super().__init__(ctx, config, sink)
+        self._session_sources: set[str] = set()  # functions annotated to return or yield a session
+        self._handed_off: set[str] = set()  # functions given uncalled to a scheduler, a thread or add_task
+        self._returned: set[int] = set()  # calls that are the value of a `return`
+        self._arguments: set[int] = set()  # calls that are an argument of another call
+        # (node, enclosing functions innermost first, fields, the call is an argument of another call)
+        self._found: list[tuple[cst.Call, tuple[tuple[str, str | None], ...], dict[str, object], bool]] = []
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.note_function(node)
+        if node.returns is not None and self.ctx.produced_type(node.returns.annotation) in SESSION_TYPES:
+            self._session_sources.add(self.function_key())
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if isinstance(node.value, cst.Call):
+            self._returned.add(id(node.value))
 
     def visit_Call(self, node: cst.Call) -> None:
         self.note_call(node)
+        self._note_hand_off(node)
+        self._arguments.update(id(arg.value) for arg in node.args if isinstance(arg.value, cst.Call))
         ctx = self.ctx
         function = ctx.function
-        if function is None or self.ctx.in_signature:
+        if function is None or ctx.in_signature or id(node) in self._returned:
             return
         handler = ctx.route_handler
-        if handler is None and ctx.layer not in (ROUTE, SERVICE):
-            return
-        if any(_runs_at_startup(frame.node) for frame in ctx.frames):
+        if any(_runs_outside_requests(ctx, frame.node) for frame in ctx.frames):
             return
         what = opened_session(ctx, self.tree, node)
         if what is None or allowed_own_session(ctx, self.config.allow_own_session, self.config.root):
             return
-        role = "route" if handler is not None else ("route module function" if ctx.layer == ROUTE else ctx.layer)
-        fields = {"role": role, "function": (handler or function).qualname, "what": what}
+        fields: dict[str, object] = {"function": (handler or function).qualname, "what": what}
         if handler is not None:
-            self.report(node, None, **fields)
+            self.report(node, None, role="route", **fields)
         else:
-            self.defer(node, **fields)
+            self._found.append((node, self.providers.enclosing(), fields, id(node) in self._arguments))
 
-    def keep(self, key: str) -> bool:
-        """A finding outside a handler stands unless its function is a provider."""
-        return not self.is_provider(key) and not self.is_generator(key)
+    def _note_hand_off(self, node: cst.Call) -> None:
+        """`tasks.add_task(sync_users)`, `scheduler.add_job(cleanup)`, `Thread(target=export)`."""
+        func = node.func
+        name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+        handed = [a.value for a in node.args if a.keyword is None][:2] if name in _HAND_OFFS else []
+        handed += [a.value for a in node.args if a.keyword is not None and a.keyword.value == "target"]
+        for value in handed:
+            resolved = self.ctx.resolve(value.func if isinstance(value, cst.Call) else value)
+            if resolved is not None and not resolved.instance:
+                self._handed_off.add(resolved.qualname)
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        ctx = self.ctx
+        for node, enclosing, fields, as_argument in self._found:
+            keys = [key for key, _ in enclosing]
+            if any(key in self._session_sources or self.yields(key) or key in self._handed_off for key in keys):
+                continue  # hands the session out, or runs outside the request it was scheduled from
+            in_layer = ctx.layer in (ROUTE, SERVICE, REPOSITORY) and not _names_outside_requests(ctx.path)
+            named = self.providers.is_local_provider(keys[0]) or any(
+                target is not None and used_in_depends(ctx, target) for _, target in enclosing
+            )
+            if named or (keys[0] in self.chained and not in_layer):
+                if not as_argument:  # a product built on the session is FAP505's finding
+                    self.report(node, None, role="dependency", **fields)
+            elif in_layer:
+                self.report(node, None, role="route module function" if ctx.layer == ROUTE else ctx.layer, **fields)
 
 
-def _runs_at_startup(node: cst.CSTNode | None) -> bool:
-    """`@app.on_event("startup")` handlers run once, outside any request."""
+# Calls whose first arguments are functions run later, outside the request that schedules them.
+_HAND_OFFS = frozenset(
+    {"add_task", "add_job", "create_task", "run_in_executor", "start_soon", "submit", "add_event_handler"}
+)
+# Decorators (their last name) of functions that run outside any request: start-up, jobs, tasks, commands.
+_OUTSIDE_REQUEST_DECORATORS = frozenset(
+    {
+        "on_event",
+        "task",
+        "shared_task",
+        "periodic_task",
+        "scheduled_job",
+        "repeat_every",
+        "cron",
+        "job",
+        "actor",
+        "command",
+        "callback",
+    }
+)
+# Path parts (directories, or file names without `.py`) of modules that hold such work.
+_OUTSIDE_REQUEST_PATHS = frozenset(
+    {
+        "scheduler",
+        "schedulers",
+        "scheduled",
+        "tasks",
+        "jobs",
+        "worker",
+        "workers",
+        "cli",
+        "commands",
+        "scripts",
+        "cron",
+        "celery",
+        "management",
+        "listeners",
+        "consumers",
+    }
+)
+
+
+def _runs_outside_requests(ctx: FileContext, node: cst.CSTNode | None) -> bool:
+    """`lifespan`, `@app.on_event("startup")`, `@celery.task`, `@cli.command()`: run outside any request."""
     if not isinstance(node, cst.FunctionDef):
         return False
-    return any(
-        isinstance(d.decorator, cst.Call)
-        and isinstance(d.decorator.func, cst.Attribute)
-        and d.decorator.func.attr.value == "on_event"
-        for d in node.decorators
-    )
+    if node.name.value == "lifespan":
+        return True
+    for decorator in node.decorators:
+        target = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
+        name = ctx.qualified_name(target) or ""
+        if name.rpartition(".")[2] in _OUTSIDE_REQUEST_DECORATORS:
+            return True
+    return False
+
+
+def _names_outside_requests(path: str) -> bool:
+    parts = Path(path).parts
+    return any(part in _OUTSIDE_REQUEST_PATHS for part in (*parts[:-1], Path(path).stem))
