@@ -183,6 +183,10 @@ class FileContext:
         # (name -> the receiver), and `FastAPI(lifespan=f)`.
         self._registered: dict[str, cst.BaseExpression] = {}
         self._lifespans: set[str] = set()
+        # Answers of the project index, asked again and again in one file: its first answer recorded what
+        # the file depends on, so a memo per file is safe.
+        self._project_packages: dict[str, bool] = {}
+        self._members: dict[tuple[str, str], str | None] = {}
 
     # ------------------------------------------------------------ queries
 
@@ -336,7 +340,13 @@ class FileContext:
         module = qualname.rpartition(".")[0]
         if self.module_name and (module == self.module_name or module.startswith(f"{self.module_name}.")):
             return True
-        return self.project is not None and self.project.is_project_name(qualname)
+        if self.project is None:
+            return False
+        package = qualname.partition(".")[0]
+        known = self._project_packages.get(package)
+        if known is None:
+            known = self._project_packages[package] = self.project.is_project_name(package)
+        return known
 
     def product_of(self, qualname: str) -> str | None:
         """What calling a project callable gives: its class, or the type its function returns; None when
@@ -393,9 +403,12 @@ class FileContext:
             if binding is not None:
                 return binding.qualname if binding.kind == "instance" and binding.qualname else None
             return self._inherited_member(own, attribute, depth)
-        if self.project is None or depth > _MAX_BASES:
+        if self.project is None or depth > _MAX_BASES or not self.is_project_name(type_name):
             return None
-        return self.project.member_type(type_name, attribute)
+        key = (type_name, attribute)
+        if key not in self._members:
+            self._members[key] = self.project.member_type(type_name, attribute)
+        return self._members[key]
 
     def _inherited_member(self, frame: Frame, attribute: str, depth: int = 0) -> str | None:
         if depth > _MAX_BASES:
@@ -499,11 +512,16 @@ class FileContext:
         Depends(get_order_service)`), or a call of a project function that returns one
         (`def DbSession(): return Depends(get_db)`). None when `node` is no marker."""
         if isinstance(node, cst.Call):
-            if self.resolves_to(node.func, DEPENDS_FUNCTIONS):
+            callee = self.resolve(node.func)
+            if callee is None or callee.instance:
+                return None
+            if callee.qualname in DEPENDS_FUNCTIONS:
                 if not node.args:
                     return ""
                 return self.qualified_name(node.args[0].value) or ""
-            binding = self._binding_of_expression(node.func)
+            if not self.is_project_name(callee.qualname):
+                return None  # a library call: no project function that hands out a marker
+            binding = self.binding_of(callee.qualname)
             if binding is not None and binding.kind == "def" and binding.returns is None:
                 binding = self._own_def_product(binding)
             if binding is not None and binding.kind == "def" and binding.returns == DEPENDS_MARKER:
@@ -836,7 +854,10 @@ class FileContext:
         if _is_type_alias_annotation(self, node.annotation.annotation):
             binding = self.binding_for_value(node.value)
         elif annotated is not None:
-            binding = Binding("instance", annotated.qualname, annotated.depends, element=annotated.element)
+            # `session: Session = Depends(get_db)` in a class-based view: provided like a parameter
+            provider = self.depends_provider(node.value) if node.value is not None else None
+            depends = provider if provider is not None else annotated.depends
+            binding = Binding("instance", annotated.qualname, depends, element=annotated.element)
         else:
             binding = self.binding_for_value(node.value)
         self.bind_target(node.target, binding)

@@ -56,7 +56,7 @@ def skeleton(text: str) -> str:
         return text
     lines = _LINE.findall(text)
     cuts: list[tuple[int, int, str]] = []
-    _cut_bodies(tree.body, text, lines, cuts, in_class=False)
+    _cut_bodies(tree.body, lines, cuts, in_class=False)
     for start, end, replacement in reversed(cuts):
         first = lines[start - 1]
         indent = first[: len(first) - len(first.lstrip(" \t\f"))]
@@ -64,9 +64,7 @@ def skeleton(text: str) -> str:
     return "".join(lines)
 
 
-def _cut_bodies(
-    body: Sequence[ast.stmt], text: str, lines: list[str], cuts: list[tuple[int, int, str]], in_class: bool
-) -> None:
+def _cut_bodies(body: Sequence[ast.stmt], lines: list[str], cuts: list[tuple[int, int, str]], in_class: bool) -> None:
     for node in body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             if in_class and node.name == "__init__":
@@ -79,22 +77,37 @@ def _cut_bodies(
             code = line.lstrip(" \t\f")
             starts_line = code.startswith("@") if decorators else len(line) - len(code) == first.col_offset
             if start > node.lineno and starts_line and node.end_lineno is not None:
-                cuts.append((start, node.end_lineno, _kept_statement(node.body, text)))
+                cuts.append((start, node.end_lineno, _kept_statement(node.body, lines)))
             continue
         for field in ("body", "orelse", "finalbody", "handlers", "cases"):
             inner = getattr(node, field, None)
             if isinstance(inner, list):
-                _cut_bodies(inner, text, lines, cuts, in_class=isinstance(node, ast.ClassDef))
+                _cut_bodies(inner, lines, cuts, in_class=isinstance(node, ast.ClassDef))
 
 
-def _kept_statement(body: Sequence[ast.stmt], text: str) -> str:
+def _kept_statement(body: Sequence[ast.stmt], lines: list[str]) -> str:
     """The one statement a cut body keeps: its product (`products.py`), or whether it yields."""
     yields = _yields(body)
     call = product_call_ast(body)
-    segment = ast.get_source_segment(text, call) if call is not None else None
+    segment = _segment(lines, call) if call is not None else None
     if segment is not None:
         return f"{'yield' if yields else 'return'} ({segment})"
     return "yield" if yields else "..."
+
+
+def _segment(lines: list[str], node: ast.expr) -> str | None:
+    """A node's source text; CPython's columns count UTF-8 bytes (`ast.get_source_segment` splits the
+    whole text again on every call: too slow for every function of a module)."""
+    if node.end_lineno is None or node.end_col_offset is None:
+        return None
+    first, last = node.lineno - 1, node.end_lineno - 1
+    if last >= len(lines):
+        return None
+    if first == last:
+        return lines[first].encode()[node.col_offset : node.end_col_offset].decode(errors="replace")
+    head = lines[first].encode()[node.col_offset :].decode(errors="replace")
+    tail = lines[last].encode()[: node.end_col_offset].decode(errors="replace")
+    return head + "".join(lines[first + 1 : last]) + tail
 
 
 def _yields(body: Sequence[ast.AST]) -> bool:
@@ -118,7 +131,8 @@ def facts_of_tree(
     collector.walk(tree.body)
     names = tuple(sorted(ctx.frames[0].bindings.items()))
     imports = tuple(dict.fromkeys(item.target for item in ctx.imports))
-    return ModuleFacts(module, layer, names, tuple(collector.definitions), imports, collector.urls())
+    stars = tuple(item.module for item in ctx.imports if item.name is None and isinstance(item.node, cst.ImportFrom))
+    return ModuleFacts(module, layer, names, tuple(collector.definitions), imports, stars, collector.urls())
 
 
 class _Collector:

@@ -79,6 +79,9 @@ class ProjectIndex:
         self._file_root: Path | None = None
         self._located: dict[tuple[Path | None, str], tuple[ModuleLocation | None, dict[str, dict[str, bool]]]] = {}
         self._facts: dict[tuple[str, str], ModuleFacts] = {}  # by (file, module name)
+        # While one file is checked: the facts it was given, by (source root, module). Its first question
+        # recorded what the answer depends on; asking again needs neither a lookup nor a record.
+        self._window: dict[tuple[Path | None, str], ModuleFacts | None] | None = None
         # Facts computed earlier (the result cache, this run's own checks), by file, with the
         # digest of the content they were computed from: used while the file still has that content.
         self.known_facts: KnownFacts = {}
@@ -125,6 +128,7 @@ class ProjectIndex:
         """Start recording the answers the checks of one file get from the disk."""
         self._probes = {}
         self._contents = {}
+        self._window = {}
 
     def content_stamp(self, path: str) -> tuple[int, int] | None:
         """A file's (mtime_ns, size), taken once per run, before its content is first read for facts."""
@@ -173,6 +177,7 @@ class ProjectIndex:
     def recorded(self) -> Stamps:
         """Stop recording; the answers since `record`, by directory with its stamp."""
         probes, self._probes = self._probes or {}, None
+        self._window = None
         return tuple(
             (directory, self._stamps.get(directory), tuple(sorted(answers.items())))
             for directory, answers in sorted(probes.items())
@@ -283,6 +288,15 @@ class ProjectIndex:
         Kept by the file the name resolves to from the file being checked, not by the name: two
         projects side by side (a monorepo of services) may both have an `app.api.deps`.
         """
+        window = self._window
+        if window is not None:
+            memo = (self._file_root, module)
+            if memo not in window:
+                window[memo] = self._facts_of(module)
+            return window[memo]
+        return self._facts_of(module)
+
+    def _facts_of(self, module: str) -> ModuleFacts | None:
         location = self.locate(module)
         if location is None:
             return None
@@ -368,6 +382,9 @@ class ProjectIndex:
         module, _, name = qualname.rpartition(".")
         facts = self.facts(module) if module and hops < _MAX_HOPS else None
         binding = facts.name(name) if facts is not None else None
+        if binding is None and facts is not None:
+            source = self._star_source(facts, name, hops)
+            return self._binding(source, hops + 1) if source is not None else None
         if binding is None or binding.kind == "local":
             return None
         if binding.kind == "import" and binding.depends is None and binding.qualname != qualname:
@@ -388,6 +405,13 @@ class ProjectIndex:
             module, _, name = qualname.rpartition(".")
             facts = self.facts(module) if module else None
             binding = facts.name(name) if facts is not None else None
+            if binding is None and facts is not None:
+                source = self._star_source(facts, name, hops)
+                if source is not None and source not in seen:
+                    qualname = source
+                    seen.add(qualname)
+                    hops += 1
+                    continue
             if binding is None or binding.kind != "import" or binding.depends is not None:
                 break
             if binding.qualname in seen:
@@ -396,6 +420,16 @@ class ProjectIndex:
             seen.add(qualname)
             hops += 1
         return qualname
+
+    def _star_source(self, facts: ModuleFacts, name: str, hops: int) -> str | None:
+        """Where `name` comes from when a module has it only through `from m import *`."""
+        if name.startswith("_") or hops >= _MAX_HOPS:
+            return None
+        for star in facts.star_imports:
+            origin = self.facts(star)
+            if origin is not None and origin.name(name) is not None:
+                return f"{star}.{name}"
+        return None
 
     def definition(self, qualname: str) -> Definition | None:
         """The class or function a qualified name refers to, with its layer and parameters.

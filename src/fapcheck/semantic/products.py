@@ -8,7 +8,8 @@ yielded) value. Only statements are read, never expressions, so this costs
 about one pass over a body's statement list:
 
 - `return CALL` / `yield CALL`, or a name bound earlier in the body by
-  `NAME = CALL`, `NAME: T = CALL` or `with CALL as NAME`;
+  `NAME = CALL`, `NAME: T = CALL` or `with CALL as NAME` (also an attribute
+  of a name: `self._repos = AllRepositories(...)` then `return self._repos`);
 - in a generator only the yields count;
 - nested functions and classes are not part of the body;
 - when two candidates call different callees, the product is unknown.
@@ -101,20 +102,29 @@ def _cst_block(block: cst.BaseSuite, assigned: dict[str, cst.Call]) -> Iterator[
     yield from _cst_candidates(block.body, assigned)
 
 
+def _cst_key(node: cst.BaseExpression) -> str | None:
+    """`name`, or `name.attribute` (`self._repos`: the lazily built attribute of a cached property)."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
+        return f"{node.value.value}.{node.attr.value}"
+    return None
+
+
 def _cst_bind(target: cst.BaseExpression, value: cst.BaseExpression, assigned: dict[str, cst.Call]) -> None:
-    if isinstance(target, cst.Name):
+    key = _cst_key(target)
+    if key is not None:
         if isinstance(value, cst.Call):
-            assigned[target.value] = value
+            assigned[key] = value
         else:
-            assigned.pop(target.value, None)
+            assigned.pop(key, None)
 
 
 def _cst_value(value: cst.BaseExpression, assigned: dict[str, cst.Call]) -> cst.Call | None:
     if isinstance(value, cst.Call):
         return value
-    if isinstance(value, cst.Name):
-        return assigned.get(value.value)
-    return None
+    key = _cst_key(value)
+    return assigned.get(key) if key is not None else None
 
 
 # ---------------------------------------------------------------- the same, on CPython's tree
@@ -171,17 +181,25 @@ def _ast_candidates(
                     yield from _ast_candidates(block, assigned)
 
 
+def _ast_key(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        return f"{node.value.id}.{node.attr}"
+    return None
+
+
 def _ast_bind(target: ast.expr, value: ast.expr, assigned: dict[str, ast.Call]) -> None:
-    if isinstance(target, ast.Name):
+    key = _ast_key(target)
+    if key is not None:
         if isinstance(value, ast.Call):
-            assigned[target.id] = value
+            assigned[key] = value
         else:
-            assigned.pop(target.id, None)
+            assigned.pop(key, None)
 
 
 def _ast_value(value: ast.expr, assigned: dict[str, ast.Call]) -> ast.Call | None:
     if isinstance(value, ast.Call):
         return value
-    if isinstance(value, ast.Name):
-        return assigned.get(value.id)
-    return None
+    key = _ast_key(value)
+    return assigned.get(key) if key is not None else None

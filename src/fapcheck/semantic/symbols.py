@@ -71,6 +71,7 @@ class ModuleFacts:
     names: tuple[tuple[str, Binding], ...] = ()  # module-level name -> what it is, as this module sees it
     definitions: tuple[Definition, ...] = ()
     imports: tuple[str, ...] = ()  # qualified targets of its imports
+    star_imports: tuple[str, ...] = ()  # modules it imports everything from (`from .base import *`)
     # URL string literals a name holds for good: a module constant bound once, or a class attribute's
     # default that no validator of its class rewrites (`("Settings.DATABASE_URL", "sqlite:///app.db")`).
     urls: tuple[tuple[str, str], ...] = ()
