@@ -34,7 +34,7 @@ CASES: dict[str, str] = {
     "def f():\n    while True:\n        with lock:\n            return B()\n": "B",
     "def f():\n    yield\n": "",
     # the lazily built attribute of a cached property
-    "def f(self):\n    if not self._repos:\n        self._repos = Repos(self.session)\n    return self._repos\n": "Repos",
+    "def f(self):\n    if not self._repos:\n        self._repos = Repos(self.db)\n    return self._repos\n": "Repos",
     "def f(self):\n    return self._repos\n": "",
 }
 

@@ -285,6 +285,14 @@ _ENGINE = ReceiverType(
 )
 # A client, its databases and collections: every method talks to the server but these, which build
 # objects or a lazy cursor (iterating a cursor is not a call fapcheck sees).
+# `sqlalchemy.inspect(engine)`: every question it answers reads the database's catalogue.
+_INSPECTOR = ReceiverType(
+    "sqlalchemy.inspect(engine)",
+    DATABASE,
+    "'await conn.run_sync(lambda sync: sqlalchemy.inspect(sync).{name}())' on an AsyncConnection",
+    frozenset({"bind", "engine", "dialect", "info_cache", "default_schema_name"}),
+    all_but=True,
+)
 _MONGO_LOCAL = _words(
     "close get_database get_default_database get_collection with_options find find_raw_batches start_session"
 )
@@ -419,6 +427,7 @@ RECEIVERS: Mapping[str, ReceiverType] = {
         " sqlalchemy.engine.base.Connection",
         _ENGINE,
     ),
+    **_each("sqlalchemy.engine.reflection.Inspector sqlalchemy.Inspector", _INSPECTOR),
     **_each(
         "pymongo.MongoClient pymongo.mongo_client.MongoClient pymongo.synchronous.mongo_client.MongoClient"
         " pymongo.MongoClient.get_database pymongo.MongoClient.get_default_database"

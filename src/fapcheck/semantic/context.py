@@ -137,7 +137,8 @@ class Frame:
     is_route: bool = False
     is_startup: bool = False  # start-up or shutdown code (`lifespan`, `on_event("startup")`): serves no request
     bindings: Bindings = field(default_factory=Bindings)
-    attributes: dict[str, Binding] = field(default_factory=dict)  # self.<attr> types, on class frames
+    # self.<attr> types on class frames; attribute paths (`request.state.db`) on function frames
+    attributes: dict[str, Binding] = field(default_factory=dict)
     bases: tuple[cst.BaseExpression, ...] = ()  # a class's base expressions, resolved when asked
 
 
@@ -272,7 +273,7 @@ class FileContext:
                 return None
             return Resolved(binding.qualname, binding.kind == "instance", binding.element)
         if isinstance(node, cst.Attribute):
-            self_type = self._self_attribute(node)
+            self_type = self._self_attribute(node) or self._path_binding(node)
             if self_type is not None:
                 return self_type
             base = self.resolve(node.value)
@@ -323,6 +324,11 @@ class FileContext:
             return Resolved(product, True)
         if callee.instance:  # calling a value: `Path.home()` gives a path; a project object, unknown
             return None if self.is_project_name(callee.qualname) else Resolved(callee.qualname, True)
+        if callee.qualname in INSPECT_FUNCTIONS and node.args:  # `inspect(engine)` questions the database
+            subject = self.resolve(node.args[0].value)
+            if subject is not None and subject.instance and subject.qualname in SYNC_ENGINE_TYPES:
+                return Resolved(INSPECTOR, True)
+            return None  # an ORM object or class: its state or mapper, no I/O
         if callee.qualname in ITERATOR_STEPS and node.args:  # `next(get_db())`: what the generator yields
             inner = self.resolve(node.args[0].value)
             return inner if inner is not None and inner.instance and inner.qualname not in ITERATOR_STEPS else None
@@ -609,10 +615,10 @@ class FileContext:
                 self.bind_target(element.value, LOCAL)
         elif isinstance(target, cst.StarredElement):
             self.bind_target(target.value, LOCAL)
-        elif isinstance(target, cst.Attribute):
-            self._bind_self_attribute(target, binding)
+        elif isinstance(target, cst.Attribute) and not self._bind_self_attribute(target, binding):
+            self._bind_path(target, binding)
 
-    def _bind_self_attribute(self, target: cst.Attribute, binding: Binding) -> None:
+    def _bind_self_attribute(self, target: cst.Attribute, binding: Binding) -> bool:
         function = self.function
         if (
             function is None
@@ -621,10 +627,28 @@ class FileContext:
             or not function.node.params.params
             or function.node.params.params[0].name.value != target.value.value
         ):
-            return
+            return False
         index = self.frames.index(function)
         if index > 0 and self.frames[index - 1].kind == "class":
             self.frames[index - 1].attributes[target.attr.value] = binding
+            return True
+        return False
+
+    def _bind_path(self, target: cst.Attribute, binding: Binding) -> None:
+        """`request.state.db = Session()`: what an attribute path holds, for the rest of the function."""
+        function = self.function
+        path = _dotted(target)
+        if function is not None and path:
+            function.attributes[path] = binding
+
+    def _path_binding(self, node: cst.Attribute) -> Resolved | None:
+        function = self.function
+        if function is None or not function.attributes:
+            return None
+        binding = function.attributes.get(_dotted(node))
+        if binding is None or binding.kind != "instance" or not binding.qualname:
+            return None
+        return Resolved(binding.qualname, True, binding.element)
 
     def absolute_module(self, relative: cst.ImportFrom) -> str:
         """The absolute module of a `from ... import` statement ('' when it cannot be known)."""
@@ -939,6 +963,23 @@ CONTAINER_TYPES: dict[str, int] = {
 # Methods of a container that give one of its values (True) or its values as a container (False).
 CONTAINER_METHODS: dict[str, bool] = {"get": True, "pop": True, "setdefault": True, "values": False, "copy": False}
 REGISTRATION_METHODS = frozenset({"add_api_route", "add_api_websocket_route"})
+INSPECT_FUNCTIONS = frozenset({"sqlalchemy.inspect", "sqlalchemy.inspection.inspect"})
+INSPECTOR = "sqlalchemy.engine.reflection.Inspector"
+# A synchronous engine or connection, by the names its values are known by (a factory's result is named
+# after the factory: `create_engine(...)`).
+SYNC_ENGINE_TYPES = frozenset(
+    {
+        "sqlalchemy.create_engine",
+        "sqlalchemy.engine.create_engine",
+        "sqlmodel.create_engine",
+        "sqlalchemy.Engine",
+        "sqlalchemy.engine.Engine",
+        "sqlalchemy.engine.base.Engine",
+        "sqlalchemy.Connection",
+        "sqlalchemy.engine.Connection",
+        "sqlalchemy.engine.base.Connection",
+    }
+)
 ITERATOR_STEPS = frozenset({"builtins.next", "builtins.anext"})
 NEW_TYPE_FUNCTIONS = frozenset({"typing.NewType", "typing_extensions.NewType"})
 PROPERTY_DECORATORS = frozenset({"builtins.property", "functools.cached_property", "cached_property.cached_property"})

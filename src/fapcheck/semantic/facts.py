@@ -127,6 +127,7 @@ def facts_of_tree(
 ) -> ModuleFacts:
     """Facts from a parsed module; `find_generators=False` skips reading function bodies for `yield`."""
     ctx = FileContext(path, layer, module, is_package, None)
+    ctx.enter(tree)  # the module's own functions and classes, for what calling them gives
     collector = _Collector(ctx, module, layer, find_generators)
     collector.walk(tree.body)
     names = tuple(sorted(ctx.frames[0].bindings.items()))
