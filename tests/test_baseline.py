@@ -103,11 +103,13 @@ def test_a_blocking_chain_survives_lines_inserted_above_its_call_site_and_its_st
     assert runner.invoke(app, ["--write-baseline", "baseline.json", "--select", "FAP406"]).exit_code == 0
     reports = {f: runner.invoke(app, ["--output-format", f, "--select", "FAP406"]).output for f in ("gitlab", "sarif")}
     assert "FAP406" in reports["gitlab"]
+    assert related_lines() == [8, 4, 5]  # build_report, upload, requests.post()
 
     shifted(project, "app/api/routes/reports.py", "    build_report()")
     shifted(project, "app/services/reports.py", "def upload")
     shifted(project, "app/services/reports.py", "def build_report")
     assert concise("--select", "FAP406")[0].startswith("app/api/routes/reports.py:7:")  # the call moved down
+    assert related_lines() == [12, 6, 7]  # and so did the steps: their positions are no part of any key
     result = runner.invoke(app, ["--baseline", "baseline.json", "--select", "FAP406"])
     assert (result.exit_code, result.output) == (0, "All checks passed!\n")
 
@@ -115,6 +117,11 @@ def test_a_blocking_chain_survives_lines_inserted_above_its_call_site_and_its_st
     assert [i["fingerprint"] for i in json.loads(gitlab)] == [i["fingerprint"] for i in json.loads(reports["gitlab"])]
     sarif = runner.invoke(app, ["--output-format", "sarif", "--select", "FAP406"]).output
     assert partial_fingerprints(sarif) == partial_fingerprints(reports["sarif"])
+
+
+def related_lines() -> list[int]:
+    output = runner.invoke(app, ["--output-format", "json", "--select", "FAP406"]).output
+    return [place["line"] for place in json.loads(output)[0]["related"]]
 
 
 def partial_fingerprints(sarif: str) -> list[dict[str, str]]:

@@ -9,12 +9,13 @@ import pytest
 from typer.testing import CliRunner
 
 from fapcheck import lint_source
+from fapcheck.api import lint_paths
 from fapcheck.cli import app
 from fapcheck.config import Config
 from fapcheck.semantic.calls import BlockingCall, UserCalls, blocking_call, user_calls
 from fapcheck.semantic.context import FileContext
 
-from conftest import write
+from conftest import FIXTURES, write
 
 runner = CliRunner()
 
@@ -26,6 +27,22 @@ def test_message_names_the_call_the_function_and_the_alternative() -> None:
     assert finding.message == (
         "time.sleep() blocks the event loop in async def 'sync_orders'; use 'await asyncio.sleep()'"
     )
+
+
+def test_sync_session_work_in_a_route_handler_is_told_to_make_the_route_a_plain_def(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(FIXTURES / "rules" / "FAP405")
+    findings = lint_paths(["app/api/routes/items.py"], Config(root=Path.cwd(), select=("FAP405",))).findings
+    route = "make the route a plain 'def' (FastAPI runs it in a thread pool) or move to 'AsyncSession'"
+    assert [(f.line, f.message.partition("; ")[2]) for f in findings] == [
+        (14, route),
+        (19, route),  # an untyped `db=Depends(get_db)`
+        (35, "use an AsyncSession: 'await session.commit()'"),  # a function nested in the handler
+        (42, "use create_async_engine() and 'async with engine.connect()'"),  # not a session
+        (47, "use an AsyncSession: 'await session.get()'"),  # a dependency, not a route handler
+    ]
+    assert findings[0].message == f"Session.scalars() blocks the event loop in async def 'list_items'; {route}"
 
 
 class _Collect(cst.CSTVisitor):

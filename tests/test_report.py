@@ -6,6 +6,7 @@ import io
 import json
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -17,7 +18,7 @@ from fapcheck.api import lint_paths, lint_source
 from fapcheck.catalog import BY_CODE
 from fapcheck.cli import app
 from fapcheck.config import Config
-from fapcheck.findings import Edit, Finding, Fix
+from fapcheck.findings import Edit, Finding, Fix, RelatedLocation
 from fapcheck.report import FORMATS, ReportOptions, reporter, rule_url
 from fapcheck.report import sarif as sarif_module
 from fapcheck.report.github import escape_data, escape_property
@@ -28,10 +29,12 @@ DATA = Path(__file__).parent / "data"
 GOLDEN = DATA / "golden"
 SARIF_SCHEMA = json.loads((DATA / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 MACHINE_FORMATS = ("json", "json-lines", "sarif", "github", "gitlab", "junit")
+GOLDEN_FORMATS = ("full", "concise", *MACHINE_FORMATS)
 EXTENSIONS = {
-    "json": "json", "json-lines": "jsonl", "sarif": "sarif", "github": "txt", "gitlab": "json", "junit": "xml"
+    "full": "txt", "concise": "txt", "json": "json", "json-lines": "jsonl", "sarif": "sarif", "github": "txt",
+    "gitlab": "json", "junit": "xml",
 }  # fmt: skip
-GOLDEN_CODES = ("FAP001", "FAP002", "FAP101", "FAP102", "FAP103")
+GOLDEN_CODES = ("FAP001", "FAP002", "FAP101", "FAP102", "FAP103", "FAP406")
 runner = CliRunner()
 
 ROUTE_IMPORTS_REPOSITORY = {
@@ -66,8 +69,28 @@ def demo_findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[Findi
         Finding("app/a,b%c.py", 3, 12, "FAP002", "Unused `noqa` directive (unused: FAP101)", 3, 27, "unmapped",
                 "import os  # noqa: FAP101", fix),
         Finding("app/a,b%c.py", 5, 1, "FAP001", "SyntaxError: a message: with, commas\nand a newline", 5, 2),
+        blocking_chain(24, "service.export(order_id)", [("ExportService.export", "app/services/export.py", 5, 9)],
+                       ("requests.post()", "app/services/export.py", 6, 9)),
+        blocking_chain(31, "nightly()", [(name, f"app/jobs/{name}.py", 3, 5) for name in ("nightly", "gather",
+                       "render", "archive", "upload", "store")], ("boto3.client(...).put_object()", "app/s3.py", 9, 5)),
     ]  # fmt: skip
     return sorted([*findings, *extra])
+
+
+Place = tuple[str, str, int, int]  # name, path, line, column
+
+
+def blocking_chain(line: int, source: str, steps: list[Place], blocking: Place) -> Finding:
+    """A FAP406 finding as the rule reports it: the chain by name and file in the message, with positions
+    only in its related places."""
+    chain = " -> ".join(f"{name} ({path})" for name, path, _, _ in steps)
+    message = (
+        f"async 'export_order' calls a blocking chain: {chain} -> {blocking[0]}; "
+        "offload it with 'await asyncio.to_thread(...)' or make the chain async"
+    )
+    related = tuple(RelatedLocation(path, at, col, name) for name, path, at, col in (*steps, blocking))
+    return Finding("app/api/routes/orders.py", line, 5, "FAP406", message, line, 5 + len(source), "route",
+                   f"    {source}", related=related)  # fmt: skip
 
 
 def render(name: str, findings: list[Finding], codes: tuple[str, ...] = GOLDEN_CODES) -> str:
@@ -83,7 +106,7 @@ def stable_version(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sarif_module, "__version__", "0.0.0")
 
 
-@pytest.mark.parametrize("name", MACHINE_FORMATS)
+@pytest.mark.parametrize("name", GOLDEN_FORMATS)
 def test_golden(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stable_version: None) -> None:
     output = render(name, demo_findings(tmp_path, monkeypatch))
     golden = GOLDEN / f"{name}.{EXTENSIONS[name]}"
@@ -128,6 +151,7 @@ def test_json_carries_every_field(project: Path) -> None:
             "layer": "route",
             "url": rule_url("FAP101"),
             "fix": None,
+            "related": [],
         }
     ]
     lines = runner.invoke(app, ["--output-format", "json-lines"]).output.splitlines()
@@ -157,6 +181,7 @@ def test_sarif_validates_against_the_schema(tmp_path: Path, monkeypatch: pytest.
     assert document["version"] == "2.1.0"
     results = document["runs"][0]["results"]
     assert any("fixes" in result for result in results)
+    assert any("relatedLocations" in result for result in results)
 
 
 def test_sarif_from_the_cli_validates_and_lists_every_selected_rule(project: Path) -> None:
@@ -191,6 +216,100 @@ def test_sarif_absolute_path_is_a_file_uri() -> None:
     validate_sarif(document)
     location = document["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
     assert location == {"uri": "file:///tmp/my%20project/app.py"}
+
+
+# ------------------------------------------------------------------ FAP406 chains
+
+CHAINS = {
+    "app/services/steps.py": (
+        "import requests\n\n\n"
+        "def fifth() -> None:\n    requests.get('https://example.com')\n\n\n"
+        "def fourth() -> None:\n    fifth()\n\n\n"
+        "def third() -> None:\n    fourth()\n\n\n"
+        "def second() -> None:\n    third()\n\n\n"
+        "def first() -> None:\n    second()\n"
+    ),
+    "app/api/routes/steps.py": (
+        "from app.services.steps import first, second\n\n\n"
+        "def local() -> None:\n    first()\n\n\n"
+        "async def six_steps() -> None:\n    local()\n\n\n"
+        "async def four_steps() -> None:\n    second()\n"
+    ),
+}
+
+
+def test_a_chain_lists_where_each_step_is_defined_and_where_it_blocks(project: Path) -> None:
+    write(project, CHAINS)
+    six, four = lint_paths(["."], Config(root=project, select=("FAP406",))).findings
+    service = "app/services/steps.py"
+    assert [(p.path, p.line, p.col, p.name) for p in six.related] == [
+        ("app/api/routes/steps.py", 4, 5, "local"),  # in the checked file: from its own walk
+        (service, 20, 5, "first"),
+        (service, 16, 5, "second"),
+        (service, 12, 5, "third"),
+        (service, 8, 5, "fourth"),
+        (service, 4, 5, "fifth"),
+        (service, 5, 5, "requests.get()"),
+    ]
+    assert [p.name for p in four.related] == ["second", "third", "fourth", "fifth", "requests.get()"]
+    assert not any(str(p.line) in six.message for p in six.related)
+
+
+def test_concise_shortens_a_chain_of_more_than_four_steps_in_the_middle(project: Path) -> None:
+    write(project, CHAINS)
+    six, four = runner.invoke(app, ["--output-format", "concise", "-q", "--select", "FAP406"]).output.splitlines()
+    assert "calls a blocking chain: local (app/api/routes/steps.py) -> first (app/services/steps.py) -> … -> " \
+        "fifth (app/services/steps.py) -> requests.get(); offload it" in six  # fmt: skip
+    assert "second" not in six
+    assert "chain: second (app/services/steps.py) -> third (app/services/steps.py) -> fourth " in four
+    assert "…" not in four
+
+
+def test_concise_shortens_only_a_chain_its_related_places_spell() -> None:
+    arrows = " -> ".join("abcdefg")
+    plain = Finding("app/x.py", 1, 1, "FAP406", arrows, 1, 2)
+    assert render("concise", [plain]) == f"app/x.py:1:1: FAP406 {arrows}\n"
+    places = tuple(RelatedLocation("app/y.py", line, 1, name) for line, name in enumerate("abcdefg", 1))
+    assert render("concise", [replace(plain, related=places)]) == "app/x.py:1:1: FAP406 a -> b -> … -> f -> g\n"
+    assert render("concise", [replace(plain, related=places[:2])]) == f"app/x.py:1:1: FAP406 {arrows}\n"
+
+
+def test_full_lists_the_chain_under_the_finding(project: Path) -> None:
+    write(project, CHAINS)
+    output = runner.invoke(app, ["--select", "FAP406", "app/api/routes/steps.py"]).output
+    assert (
+        "   = chain:\n"
+        "       app/services/steps.py:16:5: second\n"
+        "       app/services/steps.py:12:5: third\n"
+        "       app/services/steps.py:8:5: fourth\n"
+        "       app/services/steps.py:4:5: fifth\n"
+        "       app/services/steps.py:5:5: requests.get()\n"
+    ) in output
+
+
+def test_sarif_links_each_step_of_a_chain(project: Path) -> None:
+    write(project, CHAINS)
+    document = json.loads(runner.invoke(app, ["--output-format", "sarif", "--select", "FAP406"]).output)
+    validate_sarif(document)
+    four = document["runs"][0]["results"][1]
+    related = four["relatedLocations"]
+    assert [r["id"] for r in related] == [1, 2, 3, 4, 5]
+    assert [r["message"]["text"] for r in related] == ["second", "third", "fourth", "fifth", "requests.get()"]
+    first = related[0]["physicalLocation"]
+    assert first["artifactLocation"] == {"uri": "app/services/steps.py", "uriBaseId": "%SRCROOT%"}
+    assert first["region"] == {"startLine": 16, "startColumn": 5}
+    # code scanning shows a related location where the message links to it by id
+    assert four["message"]["text"].endswith(
+        "Chain: [second](1) -> [third](2) -> [fourth](3) -> [fifth](4) -> [requests.get()](5)"
+    )
+
+
+def test_sarif_escapes_brackets_of_a_message_with_links() -> None:
+    place = RelatedLocation("app/y.py", 3, 5, "Repo[int].get")
+    finding = Finding("app/x.py", 1, 1, "FAP406", "calls [x](y)", 1, 2, related=(place,))
+    document = json.loads(render("sarif", [finding]))
+    validate_sarif(document)
+    assert document["runs"][0]["results"][0]["message"]["text"] == r"calls \[x\](y). Chain: [Repo\[int\].get](1)"
 
 
 # ------------------------------------------------------------------ GitHub

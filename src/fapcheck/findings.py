@@ -23,6 +23,18 @@ class Fix:
     safe: bool = True
 
 
+@dataclass(frozen=True, slots=True)
+class RelatedLocation:
+    """Another place a finding leads through: a step of a FAP406 chain, or the blocking call at its end.
+
+    Kept out of the message and of every fingerprint, so a baseline survives the step's code moving."""
+
+    path: str  # shown like the finding's own path
+    line: int  # 1-based
+    col: int  # 1-based
+    name: str  # what is there: 'OrderService.export', 'requests.post()'
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class Finding:
     """One reported problem. Lines and columns are 1-based; the end is exclusive."""
@@ -37,6 +49,7 @@ class Finding:
     layer: str = "unmapped"
     source_line: str = field(default="", compare=False)
     fix: Fix | None = field(default=None, compare=False)
+    related: tuple[RelatedLocation, ...] = field(default=(), compare=False)  # in order, outermost first
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:

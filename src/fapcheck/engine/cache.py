@@ -47,7 +47,7 @@ from fapcheck.semantic.storage import SafeUnpickler, unpickle, write_atomic
 from fapcheck.semantic.symbols import ModuleFacts
 
 CACHE_DIR_NAME = ".fapcheck_cache"
-_FORMAT = 6
+_FORMAT = 7
 _PACKS_KEPT = 8
 
 

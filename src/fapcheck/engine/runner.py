@@ -7,21 +7,25 @@ imports this module, and with it libcst, only when some file must be parsed.
 from __future__ import annotations
 
 import ast
+import os
+from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import libcst as cst
 from libcst.metadata import CodeRange
 
 from fapcheck.engine.batch import RunResult, run
+from fapcheck.engine.files import display_path
 from fapcheck.engine.fixes import build_fix
 from fapcheck.engine.plan import ENGINE_CODES, Planner
 from fapcheck.engine.plan import failed as _failed
 from fapcheck.engine.plan import source_line as _line
 from fapcheck.engine.plan import unused_noqa as _unused_noqa
 from fapcheck.engine.suppress import read_suppressions
-from fapcheck.findings import FileResult, Finding
+from fapcheck.findings import FileResult, Finding, RelatedLocation
 from fapcheck.rules import rule_class
-from fapcheck.rules.base import Report
+from fapcheck.rules.base import Related, RelatedNode, Report
 from fapcheck.semantic.context import FileContext
 from fapcheck.semantic.dispatch import Dispatcher
 from fapcheck.semantic.facts import facts_of_tree
@@ -100,11 +104,20 @@ def _findings(
                     layer,
                     _line(lines, line),
                     build_fix(report.fix, module, positions, ctx) if report.fix is not None else None,
+                    tuple(_located(item, positions, display) for item in report.related),
                 )
             )
     if "FAP002" in codes:
         findings.extend(_unused_noqa(display, layer, suppressions, codes, lines))
     return tuple(sorted(findings))
+
+
+def _located(item: Related, positions: Mapping[cst.CSTNode, CodeRange], display: str) -> RelatedLocation:
+    """A related place with its position, its path shown like the findings' own."""
+    if isinstance(item, RelatedNode):
+        start = positions[item.node].start
+        return RelatedLocation(display, start.line, start.column + 1, item.name)
+    return replace(item, path=display_path(Path(os.path.abspath(item.path))))
 
 
 def internal_error(display: str, layer: str, error: Exception) -> FileResult:

@@ -33,8 +33,20 @@ def render(finding: Finding) -> list[list[Segment]]:
             [(f"{gutter} |", "blue"), (" " + " " * start, ""), ("^" * width, "bold red")],
             [(f"{gutter} |", "blue")],
         ]
+    lines += _related(finding)
     lines.append([])
     return lines
+
+
+def _related(finding: Finding) -> list[list[Segment]]:
+    """The places the finding leads through, one a line under it, each where an editor can jump to."""
+    if not finding.related:
+        return []
+    gutter = " " * len(str(finding.line))
+    return [
+        [(f"{gutter} = chain:", "blue")],
+        *([(f"{gutter}     {r.path}:{r.line}:{r.col}:", "bold"), (f" {r.name}", "")] for r in finding.related),
+    ]
 
 
 def write(findings: Sequence[Finding], stream: TextIO, options: ReportOptions) -> None:

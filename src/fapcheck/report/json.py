@@ -25,6 +25,10 @@ def record(finding: Finding) -> dict[str, Any]:
         "layer": finding.layer,
         "url": rule_url(finding.code),
         "fix": _fix(finding.fix),
+        "related": [
+            {"path": place.path, "line": place.line, "column": place.col, "name": place.name}
+            for place in finding.related
+        ],
     }
 
 

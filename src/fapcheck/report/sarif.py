@@ -68,6 +68,19 @@ def _fixes(finding: Finding, fix: Fix) -> list[dict[str, Any]]:
     ]
 
 
+def _message(finding: Finding) -> str:
+    """The message; with related places, a sentence that links each (`[name](id)`), for viewers to follow."""
+    if not finding.related:
+        return finding.message
+    links = " -> ".join(f"[{_escaped(place.name)}]({number})" for number, place in enumerate(finding.related, 1))
+    return f"{_escaped(finding.message)}. Chain: {links}"
+
+
+def _escaped(text: str) -> str:
+    """Brackets that are not a link's, escaped as SARIF's embedded-link syntax requires."""
+    return re.sub(r"([\\\[\]])", r"\\\1", text)
+
+
 def _result(finding: Finding, fingerprint: str, rule_index: dict[str, int]) -> dict[str, Any]:
     region = _region(finding.line, finding.col, finding.end_line, finding.end_col)
     if finding.source_line:
@@ -75,11 +88,23 @@ def _result(finding: Finding, fingerprint: str, rule_index: dict[str, int]) -> d
     result: dict[str, Any] = {
         "ruleId": finding.code,
         "level": "error",
-        "message": {"text": finding.message},
+        "message": {"text": _message(finding)},
         "locations": [{"physicalLocation": {"artifactLocation": _uri(finding.path), "region": region}}],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
         "properties": {"layer": finding.layer},
     }
+    if finding.related:
+        result["relatedLocations"] = [
+            {
+                "id": number,
+                "physicalLocation": {
+                    "artifactLocation": _uri(place.path),
+                    "region": {"startLine": place.line, "startColumn": place.col},
+                },
+                "message": {"text": place.name},
+            }
+            for number, place in enumerate(finding.related, 1)
+        ]
     if finding.code in rule_index:
         result["ruleIndex"] = rule_index[finding.code]
     if finding.fix is not None:

@@ -18,6 +18,7 @@ import libcst as cst
 from fapcheck.config import Config
 from fapcheck.rules.base import NodeFix, Report, Rule
 from fapcheck.semantic.blocking import LoopCallTracker
+from fapcheck.semantic.calls import BlockingCall
 from fapcheck.semantic.context import FileContext
 
 
@@ -37,7 +38,7 @@ class ServedCode:
 class BlockingCallRule(Rule):
     """Base of FAP401-FAP405 and FAP407: reports `calls.blocking_call` results of its own code."""
 
-    message = "{call} blocks the event loop in async def '{function}'; use {alternative}"
+    message = "{call} blocks the event loop in async def '{function}'; {advice}"
 
     def __init__(self, ctx: FileContext, config: Config, sink: list[Report]) -> None:
         super().__init__(ctx, config, sink)
@@ -66,7 +67,12 @@ class BlockingCallRule(Rule):
             call=blocking.call,
             function=self.ctx.function_name,
             alternative=blocking.alternative,
+            advice=self.advice(blocking),
         )
+
+    def advice(self, blocking: BlockingCall) -> str:
+        """What to do instead, as the message ends."""
+        return f"use {blocking.alternative}"
 
     def fix_for(self, node: cst.Call) -> NodeFix | None:
         """The rule's fix for a reported call, if it has one."""

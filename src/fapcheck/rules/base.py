@@ -14,6 +14,7 @@ import libcst as cst
 
 from fapcheck.catalog import BY_CODE, RuleSpec
 from fapcheck.config import Config
+from fapcheck.findings import RelatedLocation
 from fapcheck.semantic.context import FileContext
 
 
@@ -33,11 +34,23 @@ class NodeFix:
 
 
 @dataclass(frozen=True, slots=True)
+class RelatedNode:
+    """A place the finding leads through in the checked file itself: the engine knows its position."""
+
+    node: cst.CSTNode
+    name: str
+
+
+Related = RelatedNode | RelatedLocation  # a RelatedLocation's path is the file's, as the project index knows it
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     node: cst.CSTNode
     code: str
     message: str
     fix: NodeFix | None = None
+    related: tuple[Related, ...] = ()
 
 
 class Rule(cst.BatchableCSTVisitor):
@@ -65,6 +78,10 @@ class Rule(cst.BatchableCSTVisitor):
     def report(self, node: cst.CSTNode, fix: NodeFix | None = None, **fields: object) -> None:
         message = self.message.format(**fields) if fields else self.message
         self._sink.append(Report(node, self.code, message, fix))
+
+    def report_related(self, node: cst.CSTNode, related: tuple[Related, ...], **fields: object) -> None:
+        """A finding that leads through other places (`related`, in order), which its message never locates."""
+        self._sink.append(Report(node, self.code, self.message.format(**fields), None, related))
 
     @classmethod
     def documentation(cls) -> str:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from fapcheck.rules._blocking import BlockingCallRule
+from fapcheck.semantic.calls import BlockingCall, on_sync_session
+
+# A route handler that only does sync session work is fine as a plain `def`: the whole handler runs in a thread.
+ROUTE_ON_SYNC_SESSION = "make the route a plain 'def' (FastAPI runs it in a thread pool) or move to 'AsyncSession'"
 
 
 class SyncDatabaseCallInAsyncFunction(BlockingCallRule):
@@ -60,7 +64,9 @@ class SyncDatabaseCallInAsyncFunction(BlockingCallRule):
         return list(await db.scalars(select(User)))
     ```
     Or keep the synchronous session and declare the handler with `def`: FastAPI
-    runs it in a thread pool.
+    runs it in a thread pool. The message says so for session work in a route
+    handler itself; elsewhere (a dependency, a service, a function nested in
+    the handler) it names the async call to use.
 
     ## Fix safety
     No automatic fix: moving to an async driver changes the session type and
@@ -68,3 +74,9 @@ class SyncDatabaseCallInAsyncFunction(BlockingCallRule):
     """
 
     code = "FAP405"
+
+    def advice(self, blocking: BlockingCall) -> str:
+        function = self.ctx.function
+        if function is not None and function is self.ctx.route_handler and on_sync_session(blocking):
+            return ROUTE_ON_SYNC_SESSION
+        return super().advice(blocking)

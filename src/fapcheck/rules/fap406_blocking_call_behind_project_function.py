@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import os
 from weakref import WeakKeyDictionary
 
 import libcst as cst
 
 from fapcheck.config import Config
+from fapcheck.findings import RelatedLocation
 from fapcheck.rules._blocking import ServedCode
-from fapcheck.rules.base import Report, Rule
-from fapcheck.semantic.callgraph import CallGraph
+from fapcheck.rules.base import Related, RelatedNode, Report, Rule
+from fapcheck.semantic.callgraph import CallGraph, Chain, Step
 from fapcheck.semantic.context import FileContext
 from fapcheck.semantic.function_facts import FunctionFactsCollector
 from fapcheck.semantic.index import ProjectIndex
+from fapcheck.semantic.places import FunctionPlaces
 
 # One call graph per project index, that is per run and configuration.
 _GRAPHS: WeakKeyDictionary[ProjectIndex, CallGraph] = WeakKeyDictionary()
+_PLACES: WeakKeyDictionary[ProjectIndex, FunctionPlaces] = WeakKeyDictionary()
 
 
 class BlockingCallBehindProjectFunction(Rule):
@@ -30,7 +34,10 @@ class BlockingCallBehindProjectFunction(Rule):
     of FAP401-FAP405), directly or through further synchronous project
     functions, the call in the `async def` is reported with the whole chain:
     each step by name and file (relative to the project root), without line
-    numbers, so a baseline entry survives code moving.
+    numbers, so a baseline entry survives code moving. Where each step is
+    defined and where the last one blocks are listed beside the message: under
+    the finding in the default output, as `related` in JSON and as
+    `relatedLocations` in SARIF.
     A function handed uncalled to `asyncio.to_thread`, `run_in_threadpool` or
     `loop.run_in_executor` runs in a thread and is not reported; calls that
     cannot be resolved are not guessed; cycles end. CPU-bound leaves (FAP407's
@@ -101,11 +108,13 @@ class BlockingCallBehindProjectFunction(Rule):
             self._served_calls.add(id(node))
 
     def leave_Module(self, original_node: cst.Module) -> None:
-        if self.ctx.project is None:
+        project = self.ctx.project
+        if project is None:
             return
-        graph = _GRAPHS.get(self.ctx.project)
+        graph = _GRAPHS.get(project)
         if graph is None:
-            graph = _GRAPHS[self.ctx.project] = CallGraph(self.ctx.project, self.config)
+            graph = _GRAPHS[project] = CallGraph(project, self.config)
+            _PLACES[project] = FunctionPlaces()
         # Seeded even without call sites here: files checked later that call into this module need no parse.
         graph.seed(self.ctx.module_name, self.ctx.path, self.collector.facts())
         for call in self.collector.async_calls:
@@ -114,4 +123,35 @@ class BlockingCallBehindProjectFunction(Rule):
             chain = graph.chain(call.callee)
             if chain is not None:
                 steps = " -> ".join(graph.describe(step) for step in chain.steps)
-                self.report(call.node, function=call.function, chain=steps, blocking=chain.blocking)
+                related = self._related(graph, _PLACES[project], chain)
+                self.report_related(call.node, related, function=call.function, chain=steps, blocking=chain.blocking)
+
+    def _related(self, graph: CallGraph, places: FunctionPlaces, chain: Chain) -> tuple[Related, ...]:
+        """Where each step is defined, then the blocking call in the last one: all of them or none."""
+        related: list[Related] = []
+        leaf: Related | None = None
+        for step in chain.steps:
+            found = self._places_of(graph, places, step, chain.blocking)
+            if found is None:
+                return ()
+            related.append(found[0])
+            leaf = found[1]
+        return (*related, leaf) if leaf is not None else ()
+
+    def _places_of(
+        self, graph: CallGraph, places: FunctionPlaces, step: Step, blocking: str
+    ) -> tuple[Related, Related | None] | None:
+        """A step's definition and its first blocking call: from this file's own walk, or from its module's."""
+        name = graph.short_name(step)
+        here = os.path.abspath(step.path) == os.path.abspath(self.ctx.path)
+        entry = self.collector.functions.get(step.qualname) if here else None
+        if entry is not None:
+            call = entry.blocking_node
+            return RelatedNode(entry.node.name, name), RelatedNode(call, blocking) if call is not None else None
+        facts = graph.function(step.qualname)
+        place = places.of(facts) if facts is not None else None
+        if place is None:
+            return None
+        definition = RelatedLocation(step.path, *place.definition, name)
+        at = place.blocking
+        return definition, RelatedLocation(step.path, *at, blocking) if at is not None else None

@@ -154,9 +154,12 @@ class CallGraph:
 
     def describe(self, step: Step) -> str:
         """`OrderService.export (app/services/order.py)`: no line, so a baseline survives code moving."""
+        return f"{self.short_name(step)} ({relative_posix(Path(step.path), self.config.root)})"
+
+    def short_name(self, step: Step) -> str:
+        """`OrderService.export`: the qualified name within its module."""
         module = self._names.get(os.path.abspath(step.path), "")
-        short = step.qualname[len(module) + 1 :] if module and step.qualname.startswith(module) else step.qualname
-        return f"{short} ({relative_posix(Path(step.path), self.config.root)})"
+        return step.qualname[len(module) + 1 :] if module and step.qualname.startswith(module) else step.qualname
 
 
 def _names_no_function(index: ProjectIndex, module: str, rest: list[str]) -> bool:

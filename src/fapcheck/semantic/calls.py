@@ -272,6 +272,13 @@ _SESSION = ReceiverType(
     _SESSION_WORK,
     instead={"query": "an AsyncSession: 'await session.execute(select(...))'"},
 )
+
+
+def on_sync_session(found: BlockingCall) -> bool:
+    """Work on a synchronous SQLAlchemy or SQLModel session: every such call is written `Session.<method>()`."""
+    return found.call.startswith(f"{_SESSION.label}.")
+
+
 _ENGINE = ReceiverType(
     "Engine",
     DATABASE,

@@ -29,7 +29,10 @@ class _Open:
     qualname: str
     is_async: bool
     node: cst.FunctionDef
+    ordinal: int  # among the module's function definitions, in source order
     blocking: str | None = None
+    blocking_node: cst.Call | None = None
+    blocking_ordinal: int = -1  # among the module's calls, in source order
     calls: list[str] = field(default_factory=list)
     globals: set[str] = field(default_factory=set)
     memoized: bool = False
@@ -57,11 +60,14 @@ class FunctionFactsCollector(LoopCallTracker):
         self._lambda_depth = 0
         self._once_blocks: set[int] = set()
         self._once_depth = 0
+        self._definitions = 0  # seen so far: the next one's ordinal
+        self._calls = 0
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         frame = self.ctx.function
         qualname = f"{self.ctx.module_name}.{frame.qualname}" if frame is not None else node.name.value
-        entry = _Open(qualname, node.asynchronous is not None, node)
+        entry = _Open(qualname, node.asynchronous is not None, node, self._definitions)
+        self._definitions += 1
         # A memoised function blocks once, on its first call: not on every request.
         entry.memoized = any(self._is_memoizing(d.decorator) for d in node.decorators)
         entry.managed = any(self.ctx.qualified_name(d.decorator) in CONTEXT_MANAGER_DECORATORS for d in node.decorators)
@@ -113,6 +119,7 @@ class FunctionFactsCollector(LoopCallTracker):
         self._lambda_depth -= 1
 
     def visit_Call(self, node: cst.Call) -> None:
+        self._calls += 1
         ctx = self.ctx
         if not self.open or ctx.in_signature or ctx.in_annotation or self._lambda_depth or self._once_depth:
             return
@@ -123,6 +130,8 @@ class FunctionFactsCollector(LoopCallTracker):
         if site.blocking is not None:
             if current.blocking is None:
                 current.blocking = site.blocking.call
+                current.blocking_node = node
+                current.blocking_ordinal = self._calls - 1
             return
         callee = self.callee(node)
         if callee is not None:
@@ -162,6 +171,8 @@ class FunctionFactsCollector(LoopCallTracker):
                 self.ctx.path,
                 None if _runs_nothing(entry) else entry.blocking,
                 () if _runs_nothing(entry) else tuple(dict.fromkeys(entry.calls)),
+                entry.ordinal,
+                -1 if _runs_nothing(entry) else entry.blocking_ordinal,
             )
             for qualname, entry in self.functions.items()
         }

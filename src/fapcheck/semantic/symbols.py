@@ -101,3 +101,7 @@ class FunctionFacts:
     path: str
     blocking: str | None = None  # the first direct blocking call, as written for a reader: 'requests.post()'
     calls: tuple[str, ...] = ()  # qualified names of the callables it calls directly, in order
+    # Where to find the `def` and the blocking call again, without lines (a reported chain lists their
+    # positions): their index among the module's function definitions and among its calls, in source order.
+    ordinal: int = -1
+    blocking_ordinal: int = -1
