@@ -20,6 +20,7 @@ from libcst.metadata import CodeRange
 
 from fapcheck.config import Config
 from fapcheck.engine.imports import drop_unused_imports, import_edit, used_names
+from fapcheck.engine.plan import split_lines
 from fapcheck.findings import Edit, FileResult, Finding, Fix
 
 if TYPE_CHECKING:
@@ -93,7 +94,7 @@ def _blocks_of(statement: cst.CSTNode) -> Iterator[cst.BaseSuite]:
 def apply_edits(text: str, edits: Sequence[Edit]) -> tuple[str, int]:
     """Apply the edits that do not overlap an earlier one; identical edits are applied once."""
     starts = [0]
-    for line in text.splitlines(keepends=True):
+    for line in split_lines(text, keepends=True):
         starts.append(starts[-1] + len(line))
 
     def offset(line: int, col: int) -> int:
@@ -141,7 +142,7 @@ def fix_source(checker: Checker, source: bytes, path: Path, display: str, unsafe
         new_text, _ = apply_edits(text, [edit for fix in fixes for edit in fix.edits])
         try:
             fixed_module = cst.parse_module(new_text)
-            new_text = _without_imports_left_unused(text, fixed_module) or new_text
+            new_text = _without_imports_left_unused(text, fixed_module, new_text) or new_text
         except Exception:
             break  # a fix that would break the file is never written
         candidate = new_text.encode(encoding)
@@ -154,13 +155,19 @@ def fix_source(checker: Checker, source: bytes, path: Path, display: str, unsafe
     return FixOutcome(current, fixed, findings)
 
 
-def _without_imports_left_unused(before: str, after: cst.Module) -> str | None:
-    """The fixed text without the imports whose last use the fixes took; None when there are none."""
+def _without_imports_left_unused(before: str, after: cst.Module, text: str) -> str | None:
+    """The fixed text (`after`, parsed from `text`) without the imports whose last use the fixes took; None
+    when there are none."""
     gone = used_names(cst.parse_module(before)) - used_names(after)
     if not gone:
         return None
     pruned = drop_unused_imports(after, gone)
-    return pruned.code if pruned is not after else None
+    if pruned is after:
+        return None
+    code = pruned.code
+    if text.endswith("\r") and not code.endswith("\r"):
+        code += "\r"  # libcst drops the last line break of a file whose lines end in `\r` alone
+    return code
 
 
 class ReadOnlyError(OSError):
@@ -260,6 +267,6 @@ def unified_diff(before: bytes, after: bytes, display: str) -> str:
     import difflib
 
     encoding = "utf-8"
-    old = before.decode(encoding, errors="replace").splitlines(keepends=True)
-    new = after.decode(encoding, errors="replace").splitlines(keepends=True)
+    old = split_lines(before.decode(encoding, errors="replace"), keepends=True)
+    new = split_lines(after.decode(encoding, errors="replace"), keepends=True)
     return "".join(difflib.unified_diff(old, new, f"a/{display}", f"b/{display}"))

@@ -14,7 +14,7 @@ from libcst.metadata import CodeRange
 
 from fapcheck.engine.batch import RunResult, run
 from fapcheck.engine.fixes import build_fix
-from fapcheck.engine.plan import ENGINE_CODES, Planner
+from fapcheck.engine.plan import ENGINE_CODES, Planner, split_lines
 from fapcheck.engine.plan import failed as _failed
 from fapcheck.engine.plan import source_line as _line
 from fapcheck.engine.plan import unused_noqa as _unused_noqa
@@ -79,7 +79,7 @@ def _findings(
     suppressions = read_suppressions(text)
     if not reports and not suppressions.by_line:
         return ()
-    lines = text.splitlines()
+    lines = split_lines(text)
     findings: list[Finding] = []
     if reports:
         positions = positions_of(module)
