@@ -148,7 +148,9 @@ def check(
     statistics: Annotated[bool, typer.Option("--statistics", help="Show counts per rule instead.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print findings only, no summary.")] = False,
     fix: Annotated[bool, typer.Option("--fix", help="Apply the safe fixes in place.")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show tracebacks of internal errors.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Say which files are skipped; show tracebacks of internal errors.")
+    ] = False,
     unsafe_fixes: Annotated[
         bool, typer.Option("--unsafe-fixes", help="With --fix or --diff, apply unsafe fixes too.")
     ] = (False),
@@ -170,7 +172,7 @@ def check(
     """Check files and directories (the default command)."""
     from fapcheck.engine.batch import RunResult, run
     from fapcheck.engine.cache import CACHE_DIR_NAME
-    from fapcheck.engine.files import discover, display_path
+    from fapcheck.engine.files import NOTEBOOKS_REFUSED, discover, display_path
 
     _VERBOSE[0] = verbose
 
@@ -185,6 +187,9 @@ def check(
             name = stdin_filename or "-"
             stdin = (sys.stdin.buffer.read(), Path(stdin_filename or "-"), name)
         discovery = discover(targets, resolver)
+        if verbose:
+            for notebook in discovery.notebooks:
+                sys.stderr.write(f"skipped {display_path(notebook)}: {NOTEBOOKS_REFUSED}\n")
         if not discovery.files and stdin is None and not discovery.errors:
             sys.stderr.write("warning: No Python files found under the given path(s)\n")
         # Each project (files under one configuration) is checked under its own configuration and root.
