@@ -170,7 +170,7 @@ def check(
     ] = None,
 ) -> None:
     """Check files and directories (the default command)."""
-    from fapcheck.engine.batch import RunResult, run
+    from fapcheck.engine.batch import Fixing, RunResult, run
     from fapcheck.engine.cache import CACHE_DIR_NAME
     from fapcheck.engine.files import NOTEBOOKS_REFUSED, discover, display_path
 
@@ -198,40 +198,33 @@ def check(
         if stdin is not None:
             projects.setdefault(stdin_config, [])
         enabled = frozenset(code for each in projects for code in each.enabled_codes) or stdin_config.enabled_codes
-        fixed: int | None = None
-        if fix or diff:
-            from fapcheck.engine.fixes import FixRun, fix_files
-
-            fix_run = FixRun.merge(
-                fix_files(files, each, unsafe_fixes, write=not diff, stdin=stdin if each == stdin_config else None)
+        fixing = Fixing(unsafe_fixes, write=not diff) if fix or diff else None
+        progress = _progress(len(discovery.files))
+        try:
+            result = RunResult.merge(
+                run(
+                    files,
+                    each,
+                    stdin if each == stdin_config else None,
+                    progress.advance,
+                    jobs=jobs,
+                    cache_dir=None if no_cache else (cache_dir or Path(each.root) / CACHE_DIR_NAME),
+                    fixing=fixing,
+                )
                 for each, files in projects.items()
             )
-            result = RunResult(fix_run.results, fix_run.errors)
-            if diff:
-                return _report_diff(fix_run.diffs, discovery.errors, fix_run.errors)
-            fixed = fix_run.fixed
-            for _, source in fix_run.fixed_sources:
-                sys.stdout.buffer.write(source)  # like ruff: fixed stdin goes to stdout
-            if fix_run.fixed_sources:
-                sys.stdout.flush()
-        else:
-            progress = _progress(len(discovery.files))
-            try:
-                result = RunResult.merge(
-                    run(
-                        files,
-                        each,
-                        stdin if each == stdin_config else None,
-                        progress.advance,
-                        jobs=jobs,
-                        cache_dir=None if no_cache else (cache_dir or Path(each.root) / CACHE_DIR_NAME),
-                    )
-                    for each, files in projects.items()
-                )
-            finally:
-                progress.close()
-            for warning in result.warnings:
-                sys.stderr.write(f"warning: {warning}\n")
+        finally:
+            progress.close()
+        for warning in result.warnings:
+            sys.stderr.write(f"warning: {warning}\n")
+        if diff:
+            return _report_diff([done.diff for done in result.fixes if done.diff], discovery.errors, result.errors)
+        fixed = sum(done.fixed for done in result.fixes) if fixing is not None else None
+        fixed_sources = [done.source for done in result.fixes if done.source is not None]
+        for source in fixed_sources:
+            sys.stdout.buffer.write(source)  # like ruff: fixed stdin goes to stdout
+        if fixed_sources:
+            sys.stdout.flush()
         findings = result.findings
         if write_baseline_file is not None:
             from fapcheck.baseline import write_baseline
