@@ -175,7 +175,26 @@ def test_statistics(project: Path) -> None:
     assert result.output.splitlines() == [
         "count  code    name                      fixable",
         "1      FAP101  route-imports-repository",
+        "Found 1 error.",
     ]
+
+
+def test_statistics_as_json(project: Path) -> None:
+    import json
+
+    write(project, {**VIOLATING, "app/api/items.py": "import os  # noqa: FAP101\n"})
+    result = runner.invoke(app, ["--statistics", "--output-format", "json"])
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == [
+        {"code": "FAP002", "name": "unused-noqa", "count": 1, "fixable": True},
+        {"code": "FAP101", "name": "route-imports-repository", "count": 1, "fixable": False},
+    ]
+
+
+@pytest.mark.parametrize("args", [["--version"], ["check", "--version"], [".", "--version"], ["-q", "--version"]])
+def test_version_wherever_the_options_go(project: Path, args: list[str]) -> None:
+    result = fapcheck(*args, cwd=project)
+    assert (result.returncode, result.stdout, result.stderr) == (0, f"fapcheck {__version__}\n", "")
 
 
 def test_quiet_prints_no_summary(project: Path) -> None:

@@ -110,12 +110,13 @@ def _version_callback(value: bool) -> None:
         raise typer.Exit(EXIT_CLEAN)
 
 
+VersionOption = Annotated[
+    bool, typer.Option("--version", callback=_version_callback, is_eager=True, help="Show the version and exit.")
+]
+
+
 @app.callback()
-def main(
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version_callback, is_eager=True, help="Show the version and exit.")
-    ] = False,
-) -> None:
+def main(version: VersionOption = False) -> None:
     """An architecture linter for FastAPI projects."""
 
 
@@ -168,6 +169,7 @@ def check(
     cache_dir: Annotated[
         Path | None, typer.Option("--cache-dir", help="Where to keep the result cache (default: .fapcheck_cache).")
     ] = None,
+    version: VersionOption = False,
 ) -> None:
     """Check files and directories (the default command)."""
     from fapcheck.engine.batch import Fixing, RunResult, run
@@ -254,9 +256,12 @@ def check(
         )
         if statistics and stale:
             total = sum(count for _, count in stale)
-            typer.echo(f"\n{total} baseline entr{'ies are' if total != 1 else 'y is'} stale (fixed since):")
+            to_stderr = output_format is OutputFormat.json  # standard output holds JSON only
+            typer.echo(
+                f"\n{total} baseline entr{'ies are' if total != 1 else 'y is'} stale (fixed since):", err=to_stderr
+            )
             for (path, code, _), count in stale:
-                typer.echo(f"  {path}: {code}" + (f" x{count}" if count > 1 else ""))
+                typer.echo(f"  {path}: {code}" + (f" x{count}" if count > 1 else ""), err=to_stderr)
         for problem in (*discovery.errors, *result.errors):
             sys.stderr.write(f"error: {problem}\n")
         for problem, trace in file_errors:
@@ -317,8 +322,12 @@ def _write_report(
     else:
         stream = to or sys.stdout
     try:
-        if statistics:
+        if statistics and output_format is OutputFormat.json:
+            _write_statistics_json(findings, stream)
+        elif statistics:
             _write_statistics(findings, stream)
+            if not quiet:
+                stream.write(summary_line(findings, fixed) + "\n")
         else:
             docs = _rule_docs(codes) if output_format is OutputFormat.sarif else {}
             options = ReportOptions(color=_use_color(stream), quiet=quiet, codes=codes, rule_docs=docs)
@@ -336,15 +345,31 @@ def _rule_docs(codes: Sequence[str]) -> dict[str, str]:
     return {code: rule_class(code).documentation() for code in codes}
 
 
-def _write_statistics(findings: Sequence[Any], stream: TextIO) -> None:
+def _statistics(findings: Sequence[Any]) -> list[tuple[int, str, str, bool]]:
+    """(count, code, name, fixable) per rule, the most frequent first."""
     counts: dict[str, int] = {}
     for finding in findings:
         counts[finding.code] = counts.get(finding.code, 0) + 1
-    rows = [
-        (str(count), code, BY_CODE[code].name, "*" if any(f.fix for f in findings if f.code == code) else "")
+    return [
+        (count, code, BY_CODE[code].name, any(f.fix for f in findings if f.code == code))
         for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     ]
+
+
+def _write_statistics(findings: Sequence[Any], stream: TextIO) -> None:
+    rows = [(str(count), code, name, "*" if fixable else "") for count, code, name, fixable in _statistics(findings)]
     _table(("count", "code", "name", "fixable"), rows, stream)
+
+
+def _write_statistics_json(findings: Sequence[Any], stream: TextIO) -> None:
+    """As ruff gives them: one object per rule, with `code`, `name`, `count` and `fixable`."""
+    import json
+
+    rows = [
+        {"code": code, "name": name, "count": count, "fixable": fixable}
+        for count, code, name, fixable in _statistics(findings)
+    ]
+    stream.write(json.dumps(rows, indent=2) + "\n")
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]], stream: TextIO) -> None:
