@@ -3,6 +3,7 @@
     python benchmarks/compare.py --files 2000 --peers /tmp/bench-venv/bin
     python benchmarks/compare.py --project /work/real/dispatch
     python benchmarks/compare.py --scaling 100,1000,5000
+    python benchmarks/compare.py --files 2000 --fix-only
 
 Every figure is the median of several runs, process start included, as wall
 time and as CPU time (user + system, of the process and every process it
@@ -53,6 +54,8 @@ if __name__ == "__main__":
 """
 
 _CACHED_STDIN = "fapcheck one file (stdin), cache warm"
+_WARM_FIXED = "fapcheck warm, fixed tree"
+_FIX_FIXED = "fapcheck --fix, fixed tree, cache warm"
 
 AST_ALL = """
 import ast, sys
@@ -181,6 +184,29 @@ def one_file(files: list[Path]) -> Path:
     return min(routes, key=lambda p: abs(len(p.read_bytes().splitlines()) - 300))
 
 
+def fix_timings(project: Path, scratch: Path, repeat: int, budget: float, env: dict[str, str]) -> list[Timing]:
+    """`--fix` on a tree it has fixed before, cache warm, beside a warm check of the same tree (a copy)."""
+    tree = scratch / "fixed"
+    shutil.copytree(project, tree)
+    cache = ["--cache-dir", str(scratch / "fix-cache")]
+    for _ in range(2):  # fix; then check and cache the files the fixes rewrote
+        run_once([*FAPCHECK, *cache, "--fix", "."], tree, env=env)
+    return [
+        measure(_WARM_FIXED, [*FAPCHECK, *cache, "."], tree, repeat, budget, env=env),
+        measure(_FIX_FIXED, [*FAPCHECK, *cache, "--fix", "."], tree, repeat, budget, env=env),
+    ]
+
+
+def compare_fix(project: Path, repeat: int, budget: float) -> None:
+    scratch = Path(tempfile.mkdtemp(prefix="fapcheck-bench-"))
+    try:
+        print(f"{project}: {len(python_files(project))} files; Python {sys.version.split()[0]}")
+        results = {timing.name: timing for timing in fix_timings(project, scratch, repeat, budget, _env())}
+        _ratios(results)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
 def compare(
     project: Path, peers: Path | None, repeat: int, budget: float, jobs: int, single: Path | None, skip: set[str]
 ) -> None:
@@ -206,6 +232,8 @@ def compare(
     add(measure("fapcheck cold, 1 process", one_process, project, repeat, budget, env=env))
     run_once([*fapcheck, "--cache-dir", str(warm_cache), "."], project, env=env)
     add(measure("fapcheck warm", [*fapcheck, "--cache-dir", str(warm_cache), "."], project, repeat, budget, env=env))
+    for timing in fix_timings(project, scratch, repeat, budget, env):
+        add(timing)
     stdin = [*fapcheck, "--no-cache", "-", "--stdin-filename", single_rel]
     add(measure("fapcheck one file (stdin)", stdin, project, repeat, budget, stdin=single.read_bytes(), env=env))
     # The editor's case: the project was checked before, so other modules' facts come from the cache.
@@ -257,6 +285,7 @@ def _ratios(results: dict[str, Timing]) -> None:
         ("fapcheck cold", "pylint", "cold vs pylint (target >= 3)"),
         ("fapcheck cold", "ruff ASYNC,FAST --no-cache", "cold vs ruff --no-cache"),
         ("fapcheck warm", "ruff ASYNC,FAST cached", "warm vs ruff cached (target >= 0.67)"),
+        (_FIX_FIXED, _WARM_FIXED, "--fix on a fixed tree vs warm check (target >= 0.67)"),
         ("fapcheck one file (stdin)", "fixit one file", "one file vs Fixit (target >= 2.5)"),
         ("fapcheck one file (stdin)", "flake8 + flake8-async one file", "one file vs flake8-async (target >= 2.5)"),
         ("fapcheck one file (stdin)", "ruff one file (stdin)", "one file vs ruff"),
@@ -309,16 +338,26 @@ def main() -> None:
     parser.add_argument("--one-file", type=Path, help="the file of the one-file runs (default: a route module)")
     parser.add_argument("--skip", default="", help="comma-separated peers not to run (ruff,flake8,fixit,pylint)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes for the libcst floor, pylint")
+    parser.add_argument("--fix-only", action="store_true", help="only time --fix on a fixed tree against a warm check")
     args = parser.parse_args()
     skip = {name.strip() for name in args.skip.split(",") if name.strip()}
     if args.scaling:
         scaling([int(n) for n in args.scaling.split(",")], args.repeat, args.budget)
+        return
+    if args.project is not None and args.fix_only:
+        compare_fix(args.project.resolve(), args.repeat, args.budget)
         return
     if args.project is not None:
         compare(args.project.resolve(), args.peers, args.repeat, args.budget, args.jobs, args.one_file, skip)
         return
     root = Path(tempfile.mkdtemp(prefix="fapcheck-bench-project-"))
     generate(root, args.files)
+    if args.fix_only:
+        try:
+            compare_fix(root, args.repeat, args.budget)
+        finally:
+            shutil.rmtree(root, ignore_errors=True)
+        return
     # A route that imports a repository: fapcheck must parse it, as it will most route modules once
     # the rules for async code land.
     single = args.one_file or root / "app" / "api" / "routes" / "entity3.py"

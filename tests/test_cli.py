@@ -122,6 +122,34 @@ def test_missing_path_exits_2_and_others_are_checked(project: Path) -> None:
     assert result.stderr == "error: nope.py: No such file or directory\n"
 
 
+NOTEBOOK = '{"cells": [{"cell_type": "code", "source": ["import requests\\n"]}], "nbformat": 4}\n'
+
+
+def test_a_notebook_named_on_the_command_line_is_refused(project: Path) -> None:
+    write(project, {**VIOLATING, "analysis.ipynb": NOTEBOOK})
+    result = fapcheck("analysis.ipynb", "app", "--output-format", "concise", cwd=project)
+    assert result.returncode == 2
+    assert "app/api/users.py:1:36: FAP101" in result.stdout  # the other paths are still checked
+    assert result.stderr == (
+        "error: analysis.ipynb: Jupyter notebooks are not checked: fapcheck reads Python files (.py, .pyi) only\n"
+    )
+    alone = fapcheck("analysis.ipynb", cwd=project)
+    assert (alone.returncode, alone.stdout) == (2, "")
+    assert "FAP001" not in alone.stdout + alone.stderr
+
+
+def test_notebooks_in_directories_are_skipped_and_verbose_says_so(project: Path) -> None:
+    write(project, {**CLEAN, "notebooks/analysis.ipynb": NOTEBOOK, "build/out.ipynb": NOTEBOOK})
+    quiet = fapcheck(".", cwd=project)
+    assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "All checks passed!\n", "")
+    verbose = fapcheck(".", "--verbose", cwd=project)
+    assert (verbose.returncode, verbose.stdout) == (0, "All checks passed!\n")
+    assert verbose.stderr == (  # excluded directories (build/) are not walked at all
+        "skipped notebooks/analysis.ipynb: Jupyter notebooks are not checked: "
+        "fapcheck reads Python files (.py, .pyi) only\n"
+    )
+
+
 def test_noqa(project: Path) -> None:
     write(project, VIOLATING)
     write(project, {"app/api/users.py": "from app.repositories.users import UserRepository  # noqa: FAP101\n"})
@@ -147,7 +175,26 @@ def test_statistics(project: Path) -> None:
     assert result.output.splitlines() == [
         "count  code    name                      fixable",
         "1      FAP101  route-imports-repository",
+        "Found 1 error.",
     ]
+
+
+def test_statistics_as_json(project: Path) -> None:
+    import json
+
+    write(project, {**VIOLATING, "app/api/items.py": "import os  # noqa: FAP101\n"})
+    result = runner.invoke(app, ["--statistics", "--output-format", "json"])
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == [
+        {"code": "FAP002", "name": "unused-noqa", "count": 1, "fixable": True},
+        {"code": "FAP101", "name": "route-imports-repository", "count": 1, "fixable": False},
+    ]
+
+
+@pytest.mark.parametrize("args", [["--version"], ["check", "--version"], [".", "--version"], ["-q", "--version"]])
+def test_version_wherever_the_options_go(project: Path, args: list[str]) -> None:
+    result = fapcheck(*args, cwd=project)
+    assert (result.returncode, result.stdout, result.stderr) == (0, f"fapcheck {__version__}\n", "")
 
 
 def test_quiet_prints_no_summary(project: Path) -> None:

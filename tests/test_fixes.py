@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from fapcheck.cli import app
 
-from conftest import FIXTURES, run_fapcheck, write
+from conftest import FIXTURES, aged, run_fapcheck, write
 
 runner = CliRunner()
 
@@ -125,6 +125,10 @@ def test_a_fix_that_would_break_the_file_is_not_written(project: Path, monkeypat
     result = runner.invoke(app, ["--fix"])
     assert result.exit_code == 1
     assert (project / "app/api/users.py").read_text() == NOQA["app/api/users.py"]
+    assert result.stderr == (  # not silently: the fix is said to be left out
+        "warning: app/api/users.py: 1 fix not applied: the fixed code would not parse. "
+        "Please report this as a fapcheck bug.\n"
+    )
 
 
 def test_unsafe_fixes_need_the_option(project: Path) -> None:
@@ -139,3 +143,73 @@ def test_unsafe_fixes_need_the_option(project: Path) -> None:
     assert (project / "app/core/db.py").read_text() == source
     assert runner.invoke(app, ["--fix", "--unsafe-fixes"]).exit_code == 0
     assert "async_sessionmaker(engine, expire_on_commit=False)" in (project / "app/core/db.py").read_text()
+
+
+# ------------------------------------------------------------------ --fix and --diff at the speed of a check
+
+SLEEPY = "import time\n\n\nasync def pause() -> None:\n    time.sleep(1)\n"
+AWAKE = "import asyncio\n\n\nasync def pause() -> None:\n    await asyncio.sleep(1)\n"
+MANY = {
+    **{f"app/services/s{i:02}.py": SLEEPY for i in range(24)},
+    **{f"app/services/clean{i:02}.py": AWAKE for i in range(8)},
+}
+
+
+def test_fix_and_diff_run_in_the_worker_processes(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fapcheck.engine import batch
+
+    write(project, MANY)
+    pids = project.parent / f"{project.name}-pids"
+    process = batch._process
+
+    def recording(checker: object, path: Path, display: str, fixing: object) -> object:
+        with open(pids, "a") as stream:
+            stream.write(f"{os.getpid()}\n")
+        return process(checker, path, display, fixing)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batch, "_process", recording)
+    serial = runner.invoke(app, ["--diff", "--no-cache", "--jobs", "1"])
+    pids.unlink()
+    diff = runner.invoke(app, ["--diff", "--no-cache", "--jobs", "2"])
+    assert (diff.exit_code, diff.stdout, diff.stderr) == (1, serial.stdout, "Would fix 24 files.\n")
+    assert diff.stdout.index("s00.py") < diff.stdout.index("s01.py") < diff.stdout.index("s23.py")
+    fixed = runner.invoke(app, ["--fix", "--no-cache", "--jobs", "2"])
+    assert (fixed.exit_code, fixed.output) == (0, "Found 24 errors (24 fixed, 0 remaining).\n")
+    assert all((project / name).read_text() == AWAKE for name in MANY)
+    workers = {int(pid) for pid in pids.read_text().split()}
+    assert workers and os.getpid() not in workers
+
+
+def test_fix_on_a_fixed_tree_is_answered_from_the_cache(project: Path) -> None:
+    from test_perf import imported_modules
+
+    write(project, {**MANY, "app/services/mixed.py": SLEEPY + "x = 1  # noqa: FAP101\n"})
+    assert imported_modules(project, "--fix") == "imported: libcst"
+    assert (project / "app/services/mixed.py").read_text() == AWAKE + "x = 1\n"
+    imported_modules(project, "--fix")  # the files fixed last time are checked and cached
+    aged(project)
+    assert imported_modules(project, "--fix") == "imported:"
+    assert imported_modules(project, "--diff") == "imported:"
+    # A file with something to fix is fixed, whatever the cache says about the others.
+    write(project, {"app/services/s03.py": SLEEPY})
+    assert imported_modules(project, "--diff") == "imported: libcst"
+    diff = run_fapcheck("--diff", cwd=project)
+    assert (diff.returncode, diff.stderr) == (1, "Would fix 1 file.\n")
+    assert diff.stdout.startswith("--- a/app/services/s03.py\n")
+
+
+def test_fix_shows_the_progress_bar_on_a_terminal(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from fapcheck import cli
+    from fapcheck.report.progress import ProgressBar
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(cli, "_progress", lambda total: ProgressBar(total, terminal, delay=0))
+    write(project, MANY)
+    assert runner.invoke(app, ["--fix", "--no-cache"]).exit_code == 0
+    assert "Checking" in terminal.getvalue() and f"{len(MANY)}/{len(MANY)}" in terminal.getvalue()

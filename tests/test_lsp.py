@@ -200,3 +200,72 @@ def test_a_normal_run_does_not_import_the_server() -> None:
     )
     assert "'fapcheck.engine.batch'" in result.stderr and "'fapcheck.report.sarif'" in result.stderr
     assert "'pygls" not in result.stderr and "'lsprotocol" not in result.stderr
+
+
+def applied(text: str, edits: list[types.TextEdit]) -> str:
+    """The text after the client applies the edits (ASCII text: UTF-16 units are characters)."""
+    starts = [0]
+    for line in text.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+
+    def offset(position: types.Position) -> int:
+        return starts[position.line] + position.character
+
+    for edit in sorted(edits, key=lambda e: offset(e.range.start), reverse=True):
+        text = text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end) :]
+    return text
+
+
+async def action_for(client: LanguageClient, name: str, text: str, title: str) -> tuple[str, types.CodeAction]:
+    uri = open_document(client, name, text)
+    [diagnostic] = await diagnostics_after(client, uri)
+    [action] = [a for a in await code_actions(client, uri, diagnostic) if a.title.startswith(title)]
+    return uri, action
+
+
+@pytest.mark.asyncio
+async def test_the_quick_fix_of_a_call_over_several_lines_keeps_every_line_s_indentation(
+    client: LanguageClient,
+) -> None:
+    body = "\n\nclass Pauser:\n    async def pause(self) -> None:\n        {call}(\n            1,\n        )\n"
+    text = "import time" + body.format(call="time.sleep")
+    uri, action = await action_for(client, "app/services/pause.py", text, "Fix FAP402")
+    assert action.edit is not None and action.edit.changes is not None
+    fixed = applied(text, action.edit.changes[uri])
+    assert fixed == "import asyncio\nimport time" + body.format(call="await asyncio.sleep")
+
+
+NOQA_PLACES = {
+    "after a backslash continuation": (
+        "async def pause() -> None:\n    done = time.sleep(1) or \\\n        None\n",
+        "async def pause() -> None:\n    done = time.sleep(1) or \\\n        None  # noqa: FAP402\n",
+    ),
+    "inside a string the line opens": (
+        'async def pause() -> None:\n    done = time.sleep(1), """text\nmore text"""\n',
+        'async def pause() -> None:\n    done = time.sleep(1), """text\nmore text"""  # noqa: FAP402\n',
+    ),
+    "a string that reads like a comment": (
+        'async def pause() -> None:\n    print("# noqa: FAP101"); time.sleep(1)\n',
+        'async def pause() -> None:\n    print("# noqa: FAP101"); time.sleep(1)  # noqa: FAP402\n',
+    ),
+}
+
+
+@pytest.mark.parametrize(("text", "expected"), NOQA_PLACES.values(), ids=NOQA_PLACES.keys())
+@pytest.mark.asyncio
+async def test_noqa_goes_where_python_reads_a_comment_and_silences_the_finding(
+    client: LanguageClient, text: str, expected: str
+) -> None:
+    text, expected = "import time\n\n\n" + text, "import time\n\n\n" + expected
+    uri, action = await action_for(client, "app/services/pause.py", text, "Ignore FAP402")
+    assert action.edit is not None and action.edit.changes is not None
+    fixed = applied(text, action.edit.changes[uri])
+    assert fixed == expected
+    compile(fixed, "pause.py", "exec")
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=fixed)],
+        )
+    )
+    assert await diagnostics_after(client, uri) == []

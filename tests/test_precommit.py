@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -60,9 +61,11 @@ def make_project(root: Path, hook_repository: tuple[Path, str], files: dict[str,
     git(root, "commit", "-q", "-m", "initial", "--no-verify")
 
 
-def pre_commit(root: Path, home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def pre_commit(root: Path, home: Path, *args: str, path: str | None = None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR", "PYTHONPATH")}
     env["PRE_COMMIT_HOME"] = str(home)
+    if path is not None:
+        env["PATH"] = path
     return subprocess.run(
         [sys.executable, "-m", "pre_commit", "run", "--color", "never", *args],
         cwd=root,
@@ -134,3 +137,31 @@ def test_hook_checks_a_project_in_a_subdirectory_under_its_own_configuration(
     failed = pre_commit(tmp_path, pre_commit_home)
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "backend/app/api/routes/users.py:1:36: FAP101 route module imports repository module" in failed.stdout
+
+
+def readme_hook_configuration() -> str:
+    """The `.pre-commit-config.yaml` the README shows."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    [block] = [b for b in re.findall(r"^```yaml\n(.*?)^```", readme, re.M | re.S) if "pre-commit-config" in b]
+    return str(block)
+
+
+def test_the_readme_snippet_runs_the_installed_fapcheck(tmp_path: Path, pre_commit_home: Path) -> None:
+    """The local hook of the README runs the fapcheck installed where pre-commit runs (here: this checkout's)."""
+    scripts = str(Path(sys.executable).parent)
+    if shutil.which("fapcheck", path=scripts) is None:
+        pytest.skip("fapcheck is not installed beside this Python")
+    path = os.pathsep.join([scripts, os.environ.get("PATH", "")])
+    route = "app/api/routes/users.py"
+    write(tmp_path, {".pre-commit-config.yaml": readme_hook_configuration(), **LAYERED_PROJECT})
+    write(tmp_path, {route: "from app.repositories.users import UserRepository\n"})
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    failed = pre_commit(tmp_path, pre_commit_home, "--all-files", path=path)
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert f"{route}:1:36: FAP101 route module imports repository module 'app.repositories.users'" in failed.stdout
+    write(tmp_path, {route: "from app.services.users import UserService\n"})
+    git(tmp_path, "add", "-A")
+    clean = pre_commit(tmp_path, pre_commit_home, "--all-files", path=path)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert "fapcheck" in clean.stdout and "Passed" in clean.stdout

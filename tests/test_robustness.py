@@ -61,6 +61,29 @@ def test_unreadable_source_is_fap001(project: Path, data: bytes, expected: str) 
     assert (code, out.splitlines()[0], err) == (1, expected, "")
 
 
+# Valid Python that libcst's native parser refuses (a word operator right before a parenthesised lambda
+# fails its node checks): the file is not checked, and the finding blames the parser, not the code.
+PARSER_LIMIT_CASES = {
+    "statement in a function": ("async def f():\n    time.sleep(1)\n    x = 1 if 0 else(lambda: 1)\n", "3:9"),
+    "compound statement header": ("async def f():\n    if ready or(lambda: 1):\n        pass\n", "2:8"),
+    "after non-ASCII text": ('async def f():\n    s = "é"; y = [1, not(lambda: 1)]\n', "2:22"),
+    "expression over lines": ("async def f(): ...\nx = (\n    1,\n    a if b else(lambda: 2),\n)\n", "4:5"),
+}
+
+
+@pytest.mark.parametrize(("body", "position"), PARSER_LIMIT_CASES.values(), ids=PARSER_LIMIT_CASES.keys())
+def test_valid_python_that_libcst_cannot_parse_is_a_parser_limit(project: Path, body: str, position: str) -> None:
+    code, out, err = one_file(project, ("import time\n\n" + body).encode())
+    line, col = position.split(":")
+    expected = (
+        f"app/services/x.py:{int(line) + 2}:{col}: FAP001 cannot parse file: valid Python that libcst, the parser "
+        "fapcheck reads code with, cannot read (a limit of the parser, not an error in the file); the file is "
+        "not checked"
+    )
+    assert (code, out.splitlines()[0], err) == (1, expected, "")
+    assert "SyntaxError" not in out
+
+
 @pytest.mark.parametrize(
     "data",
     [

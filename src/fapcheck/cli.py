@@ -110,12 +110,13 @@ def _version_callback(value: bool) -> None:
         raise typer.Exit(EXIT_CLEAN)
 
 
+VersionOption = Annotated[
+    bool, typer.Option("--version", callback=_version_callback, is_eager=True, help="Show the version and exit.")
+]
+
+
 @app.callback()
-def main(
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version_callback, is_eager=True, help="Show the version and exit.")
-    ] = False,
-) -> None:
+def main(version: VersionOption = False) -> None:
     """An architecture linter for FastAPI projects."""
 
 
@@ -148,7 +149,9 @@ def check(
     statistics: Annotated[bool, typer.Option("--statistics", help="Show counts per rule instead.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print findings only, no summary.")] = False,
     fix: Annotated[bool, typer.Option("--fix", help="Apply the safe fixes in place.")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show tracebacks of internal errors.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Say which files are skipped; show tracebacks of internal errors.")
+    ] = False,
     unsafe_fixes: Annotated[
         bool, typer.Option("--unsafe-fixes", help="With --fix or --diff, apply unsafe fixes too.")
     ] = (False),
@@ -166,11 +169,12 @@ def check(
     cache_dir: Annotated[
         Path | None, typer.Option("--cache-dir", help="Where to keep the result cache (default: .fapcheck_cache).")
     ] = None,
+    version: VersionOption = False,
 ) -> None:
     """Check files and directories (the default command)."""
-    from fapcheck.engine.batch import RunResult, run
+    from fapcheck.engine.batch import Fixing, RunResult, run
     from fapcheck.engine.cache import CACHE_DIR_NAME
-    from fapcheck.engine.files import discover, display_path
+    from fapcheck.engine.files import NOTEBOOKS_REFUSED, discover, display_path
 
     _VERBOSE[0] = verbose
 
@@ -185,6 +189,9 @@ def check(
             name = stdin_filename or "-"
             stdin = (sys.stdin.buffer.read(), Path(stdin_filename or "-"), name)
         discovery = discover(targets, resolver)
+        if verbose:
+            for notebook in discovery.notebooks:
+                sys.stderr.write(f"skipped {display_path(notebook)}: {NOTEBOOKS_REFUSED}\n")
         if not discovery.files and stdin is None and not discovery.errors:
             sys.stderr.write("warning: No Python files found under the given path(s)\n")
         # Each project (files under one configuration) is checked under its own configuration and root.
@@ -193,40 +200,33 @@ def check(
         if stdin is not None:
             projects.setdefault(stdin_config, [])
         enabled = frozenset(code for each in projects for code in each.enabled_codes) or stdin_config.enabled_codes
-        fixed: int | None = None
-        if fix or diff:
-            from fapcheck.engine.fixes import FixRun, fix_files
-
-            fix_run = FixRun.merge(
-                fix_files(files, each, unsafe_fixes, write=not diff, stdin=stdin if each == stdin_config else None)
+        fixing = Fixing(unsafe_fixes, write=not diff) if fix or diff else None
+        progress = _progress(len(discovery.files))
+        try:
+            result = RunResult.merge(
+                run(
+                    files,
+                    each,
+                    stdin if each == stdin_config else None,
+                    progress.advance,
+                    jobs=jobs,
+                    cache_dir=None if no_cache else (cache_dir or Path(each.root) / CACHE_DIR_NAME),
+                    fixing=fixing,
+                )
                 for each, files in projects.items()
             )
-            result = RunResult(fix_run.results, fix_run.errors)
-            if diff:
-                return _report_diff(fix_run.diffs, discovery.errors, fix_run.errors)
-            fixed = fix_run.fixed
-            for _, source in fix_run.fixed_sources:
-                sys.stdout.buffer.write(source)  # like ruff: fixed stdin goes to stdout
-            if fix_run.fixed_sources:
-                sys.stdout.flush()
-        else:
-            progress = _progress(len(discovery.files))
-            try:
-                result = RunResult.merge(
-                    run(
-                        files,
-                        each,
-                        stdin if each == stdin_config else None,
-                        progress.advance,
-                        jobs=jobs,
-                        cache_dir=None if no_cache else (cache_dir or Path(each.root) / CACHE_DIR_NAME),
-                    )
-                    for each, files in projects.items()
-                )
-            finally:
-                progress.close()
-            for warning in result.warnings:
-                sys.stderr.write(f"warning: {warning}\n")
+        finally:
+            progress.close()
+        for warning in result.warnings:
+            sys.stderr.write(f"warning: {warning}\n")
+        if diff:
+            return _report_diff([done.diff for done in result.fixes if done.diff], discovery.errors, result.errors)
+        fixed = sum(done.fixed for done in result.fixes) if fixing is not None else None
+        fixed_sources = [done.source for done in result.fixes if done.source is not None]
+        for source in fixed_sources:
+            sys.stdout.buffer.write(source)  # like ruff: fixed stdin goes to stdout
+        if fixed_sources:
+            sys.stdout.flush()
         findings = result.findings
         if write_baseline_file is not None:
             from fapcheck.baseline import write_baseline
@@ -256,9 +256,12 @@ def check(
         )
         if statistics and stale:
             total = sum(count for _, count in stale)
-            typer.echo(f"\n{total} baseline entr{'ies are' if total != 1 else 'y is'} stale (fixed since):")
+            to_stderr = output_format is OutputFormat.json  # standard output holds JSON only
+            typer.echo(
+                f"\n{total} baseline entr{'ies are' if total != 1 else 'y is'} stale (fixed since):", err=to_stderr
+            )
             for (path, code, _), count in stale:
-                typer.echo(f"  {path}: {code}" + (f" x{count}" if count > 1 else ""))
+                typer.echo(f"  {path}: {code}" + (f" x{count}" if count > 1 else ""), err=to_stderr)
         for problem in (*discovery.errors, *result.errors):
             sys.stderr.write(f"error: {problem}\n")
         for problem, trace in file_errors:
@@ -319,8 +322,12 @@ def _write_report(
     else:
         stream = to or sys.stdout
     try:
-        if statistics:
+        if statistics and output_format is OutputFormat.json:
+            _write_statistics_json(findings, stream)
+        elif statistics:
             _write_statistics(findings, stream)
+            if not quiet:
+                stream.write(summary_line(findings, fixed) + "\n")
         else:
             docs = _rule_docs(codes) if output_format is OutputFormat.sarif else {}
             options = ReportOptions(color=_use_color(stream), quiet=quiet, codes=codes, rule_docs=docs)
@@ -338,15 +345,31 @@ def _rule_docs(codes: Sequence[str]) -> dict[str, str]:
     return {code: rule_class(code).documentation() for code in codes}
 
 
-def _write_statistics(findings: Sequence[Any], stream: TextIO) -> None:
+def _statistics(findings: Sequence[Any]) -> list[tuple[int, str, str, bool]]:
+    """(count, code, name, fixable) per rule, the most frequent first."""
     counts: dict[str, int] = {}
     for finding in findings:
         counts[finding.code] = counts.get(finding.code, 0) + 1
-    rows = [
-        (str(count), code, BY_CODE[code].name, "*" if any(f.fix for f in findings if f.code == code) else "")
+    return [
+        (count, code, BY_CODE[code].name, any(f.fix for f in findings if f.code == code))
         for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     ]
+
+
+def _write_statistics(findings: Sequence[Any], stream: TextIO) -> None:
+    rows = [(str(count), code, name, "*" if fixable else "") for count, code, name, fixable in _statistics(findings)]
     _table(("count", "code", "name", "fixable"), rows, stream)
+
+
+def _write_statistics_json(findings: Sequence[Any], stream: TextIO) -> None:
+    """As ruff gives them: one object per rule, with `code`, `name`, `count` and `fixable`."""
+    import json
+
+    rows = [
+        {"code": code, "name": name, "count": count, "fixable": fixable}
+        for count, code, name, fixable in _statistics(findings)
+    ]
+    stream.write(json.dumps(rows, indent=2) + "\n")
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]], stream: TextIO) -> None:

@@ -17,7 +17,9 @@ from pygls.lsp.server import LanguageServer
 
 from fapcheck import __version__
 from fapcheck.config import Config, ConfigError, ConfigResolver
+from fapcheck.engine.plan import split_lines
 from fapcheck.engine.runner import Checker
+from fapcheck.engine.suppress import noqa_place
 from fapcheck.findings import Finding
 from fapcheck.report import rule_url
 from fapcheck.semantic.index import KnownFacts
@@ -65,7 +67,7 @@ class FapcheckServer(LanguageServer):
             return
         self.last_error = None
         self.findings[uri] = list(result.findings)
-        lines = document.lines
+        lines = _lines(document.source)
         self.publish(uri, [self.diagnostic(finding, lines) for finding in result.findings], document.version)
 
     def publish(self, uri: str, diagnostics: list[types.Diagnostic], version: int | None = None) -> None:
@@ -116,7 +118,7 @@ class FapcheckServer(LanguageServer):
     def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction]:
         uri = params.text_document.uri
         document = self.workspace.get_text_document(uri)
-        lines = document.lines
+        lines = _lines(document.source)
         actions: list[types.CodeAction] = []
         for diagnostic in params.context.diagnostics:
             if diagnostic.source != SOURCE:
@@ -138,7 +140,7 @@ class FapcheckServer(LanguageServer):
                         is_preferred=finding.fix.safe,
                     )
                 )
-            noqa = self._noqa_edit(finding, lines)
+            noqa = self._noqa_edit(finding, document.source, lines)
             if noqa is not None:
                 actions.append(
                     types.CodeAction(
@@ -156,12 +158,17 @@ class FapcheckServer(LanguageServer):
                 return finding
         return None
 
-    def _noqa_edit(self, finding: Finding, lines: Sequence[str]) -> types.TextEdit | None:
-        """Add the code to the codes of the line's noqa comment, or add such a comment at its end."""
-        if finding.code == "FAP001" or finding.line > len(lines):
+    def _noqa_edit(self, finding: Finding, source: str, lines: Sequence[str]) -> types.TextEdit | None:
+        """Add the code to the codes of the line's noqa comment, or add such a comment at its end; where
+        the line goes on (a `\\` at its end, a string it opens), at the end of the statement's last line."""
+        if finding.code == "FAP001":
             return None  # a file that does not parse cannot be silenced line by line
-        text = lines[finding.line - 1].rstrip("\r\n")
-        match = _NOQA.search(text)
+        place = noqa_place(source, finding.line)
+        if place is None or place[0] > len(lines):
+            return None  # no line takes a comment
+        line, comment = place
+        text = lines[line - 1].rstrip("\r\n")
+        match = _NOQA.search(text, comment) if comment is not None else None  # in the comment, not a string
         if match is not None and match["colon"] is None:
             return None  # a bare noqa comment already silences everything
         if match is not None:
@@ -170,8 +177,14 @@ class FapcheckServer(LanguageServer):
         else:
             start, end = len(text.rstrip()), len(text)  # replaces trailing blanks
             insert = "  #" + f" noqa: {finding.code}"  # split, or linters take the text for a directive
-        where = self.range(lines, finding.line, start + 1, finding.line, end + 1)
+        where = self.range(lines, line, start + 1, line, end + 1)
         return types.TextEdit(where, insert)
+
+
+def _lines(source: str) -> list[str]:
+    """The document's lines as the client counts them (LSP: `\\n`, `\\r\\n`, `\\r`), not as pygls splits them
+    (`str.splitlines` also breaks at a form feed)."""
+    return split_lines(source, keepends=True)
 
 
 def _is_below(path: Path, root: Path) -> bool:

@@ -55,10 +55,35 @@ Outcome = tuple[
 
 
 @dataclass(frozen=True, slots=True)
+class Fixing:
+    """What `--fix` (write) or `--diff` (do not write) applies: the safe fixes, or the unsafe ones too."""
+
+    unsafe: bool = False
+    write: bool = True
+
+    def wanted(self, result: FileResult) -> bool:
+        """Whether the file has something to fix; a file without is done once it is checked."""
+        return any(f.fix is not None and (f.fix.safe or self.unsafe) for f in result.findings)
+
+
+@dataclass(frozen=True, slots=True)
+class FileFix:
+    """What fixing one file did: the fixes written, or the diff; why nothing was written."""
+
+    display: str
+    fixed: int = 0
+    diff: str = ""
+    error: str | None = None  # the fixes could not be written
+    problem: str | None = None  # the fixes were not applied: the result would not parse
+    source: bytes | None = None  # standard input's source after the fixes
+
+
+@dataclass(frozen=True, slots=True)
 class RunResult:
     files: tuple[FileResult, ...]
     errors: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    fixes: tuple[FileFix, ...] = ()  # with --fix or --diff, sorted by path
 
     @property
     def findings(self) -> list[Finding]:
@@ -72,6 +97,7 @@ class RunResult:
             tuple(sorted((r for run in runs for r in run.files), key=lambda r: r.path)),
             tuple(e for run in runs for e in run.errors),
             tuple(w for run in runs for w in run.warnings),
+            tuple(sorted((f for run in runs for f in run.fixes), key=lambda f: f.display)),
         )
 
 
@@ -91,14 +117,17 @@ def run(
     *,
     jobs: int | None = None,
     cache_dir: Path | None = None,
+    fixing: Fixing | None = None,
 ) -> RunResult:
     """Check files given as (path, display path); `stdin` is (source, path for the layer, display path).
 
     `jobs` processes (default: one per core) check the files the cache in `cache_dir` cannot answer;
-    `on_result` is called as each file is done (progress display).
+    `on_result` is called as each file is done (progress display). With `fixing`, the files with something
+    to fix are fixed (or their diffs made) by the same processes; the cache answers for the others.
     """
     results: list[FileResult] = []
     warnings: list[str] = []
+    fixes: list[FileFix] = []
     cache = ResultCache(cache_dir, config) if cache_dir is not None else None
     todo: list[tuple[Path, str]] = list(targets)
     if cache is not None:
@@ -106,7 +135,7 @@ def run(
         todo = []
         for path, display in targets:
             hit = cache.lookup(path, display, index)
-            if hit is None:
+            if hit is None or (fixing is not None and fixing.wanted(hit)):
                 todo.append((path, display))
             else:
                 results.append(hit)
@@ -115,9 +144,11 @@ def run(
     reading = cache is not None and (todo or stdin is not None)
     known: Known = (cache.known_facts(), cache.known_functions()) if cache is not None and reading else ({}, {})
     if todo:
-        outcomes = _check_all(todo, config, jobs or default_jobs(), known)
-        for path, display, result, digest, stat, probes, contents, facts, parsed, functions in outcomes:
+        outcomes = _check_all(todo, config, jobs or default_jobs(), known, fixing)
+        for (path, display, result, digest, stat, probes, contents, facts, parsed, functions), done in outcomes:
             results.append(result)
+            if done is not None:
+                fixes.append(done)
             if on_result is not None:
                 on_result(result)
             if cache is not None and digest is not None and not result.errors:
@@ -127,6 +158,9 @@ def run(
                 cache.attach_functions(functions)
     if stdin is not None:
         result, parsed, functions = _check_stdin(config, known, *stdin)
+        if fixing is not None:
+            result, done = _fix_stdin(config, known, fixing, result, *stdin)
+            fixes.append(done)
         results.append(result)
         if cache is not None:
             cache.attach_facts(parsed)
@@ -135,7 +169,13 @@ def run(
         warning = cache.save()
         if warning is not None:
             warnings.append(warning)
-    return RunResult(tuple(sorted(results, key=lambda r: r.path)), (), tuple(warnings))
+    warnings += [done.problem for done in fixes if done.problem]
+    return RunResult(
+        tuple(sorted(results, key=lambda r: r.path)),
+        tuple(done.error for done in fixes if done.error),
+        tuple(warnings),
+        tuple(sorted(fixes, key=lambda f: f.display)),
+    )
 
 
 def _check_stdin(
@@ -150,6 +190,22 @@ def _check_stdin(
     # The file's own function facts describe the editor's text, not the file: not kept.
     functions = tuple(item for item in checker.index.take_parsed_functions() if item[1])
     return result, checker.index.take_parsed(), functions
+
+
+def _fix_stdin(
+    config: Config, known: Known, fixing: Fixing, checked: FileResult, source: bytes, path: Path, display: str
+) -> tuple[FileResult, FileFix]:
+    """Standard input's fixes: `--fix` gives its fixed source (its own when nothing is fixed), `--diff` a diff."""
+    if not fixing.wanted(checked):
+        return checked, FileFix(display, source=source if fixing.write else None)
+    from fapcheck.engine.fixes import fix_source, unified_diff
+
+    outcome = fix_source(_checker(config, known), source, path, display, fixing.unsafe, checked.findings)
+    if not fixing.write:
+        diff = unified_diff(source, outcome.source, display) if outcome.changed(source) else ""
+        return checked, FileFix(display, diff=diff, problem=outcome.problem)
+    done = FileFix(display, outcome.fixed, problem=outcome.problem, source=outcome.source)
+    return FileResult(display, checked.layer, outcome.findings), done
 
 
 # What earlier runs know about modules, from the result cache: their facts and their function facts.
@@ -188,6 +244,25 @@ def _check_file(checker: Checker, path: Path, display: str) -> Outcome:
     return path, display, result, digest, stat, probes, contents, facts, checker.index.take_parsed(), functions
 
 
+def _process(checker: Checker, path: Path, display: str, fixing: Fixing | None) -> Processed:
+    """Check a file; with `fixing`, fix it when the check found something to fix."""
+    outcome = _check_file(checker, path, display)
+    result, digest = outcome[2], outcome[3]
+    if fixing is None or digest is None or not fixing.wanted(result):
+        return outcome, None
+    from fapcheck.engine.fixes import fix_file
+
+    done, fixed = fix_file(checker, path, display, result, digest, fixing)
+    if fixed is None:  # the file on disk is the one checked
+        return outcome, done
+    # Written: the next run checks and caches the new content.
+    return (path, display, fixed, None, *outcome[4:]), done
+
+
+# An outcome, with what fixing the file did (None when not fixing).
+Processed = tuple[Outcome, "FileFix | None"]
+
+
 # Lower layers are checked first: the routes checked after them then find the facts of the services
 # they call already collected. Output is sorted by path, whatever the order of checking.
 _CHECK_ORDER = {layer: rank for rank, layer in enumerate(("model", "schema", "repository", "service", "dependency"))}
@@ -199,13 +274,15 @@ def _check_order(todo: list[tuple[Path, str]], config: Config) -> list[tuple[Pat
     return sorted(todo, key=lambda item: (_CHECK_ORDER.get(layer_map.path_layer(item[0]), last), item[1]))
 
 
-def _check_all(todo: list[tuple[Path, str]], config: Config, jobs: int, known: Known) -> Iterator[Outcome]:
+def _check_all(
+    todo: list[tuple[Path, str]], config: Config, jobs: int, known: Known, fixing: Fixing | None
+) -> Iterator[Processed]:
     todo = _check_order(todo, config)
     if jobs <= 1 or len(todo) < MIN_POOL_FILES:
         checker = _checker(config, known)
         with _rare_collections():
             for path, display in todo:
-                yield _check_file(checker, path, display)
+                yield _process(checker, path, display, fixing)
         return
     import multiprocessing
 
@@ -217,7 +294,7 @@ def _check_all(todo: list[tuple[Path, str]], config: Config, jobs: int, known: K
     chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
     exchange = tempfile.mkdtemp(prefix="fapcheck-facts-")
     try:
-        initargs = (config, known, exchange)
+        initargs = (config, known, exchange, fixing)
         with ExitStack() as stack:  # a Ctrl-C held while the workers started arrives inside: the pool is ended
             with _interrupts_held():
                 pool = stack.enter_context(context.Pool(min(jobs, len(chunks)), _init_worker, initargs))
@@ -275,11 +352,13 @@ def _rare_collections() -> Iterator[None]:
 
 
 _WORKER: Checker | None = None
+_FIXING: Fixing | None = None
 
 
-def _init_worker(config: Config, known: Known, exchange: str) -> None:
-    global _WORKER
+def _init_worker(config: Config, known: Known, exchange: str, fixing: Fixing | None) -> None:
+    global _WORKER, _FIXING
     _ignore_interrupts()
+    _FIXING = fixing
     from fapcheck.semantic.exchange import FactsExchange
 
     _WORKER = _checker(config, known)
@@ -287,6 +366,6 @@ def _init_worker(config: Config, known: Known, exchange: str) -> None:
     gc.set_threshold(_GC_THRESHOLD, *gc.get_threshold()[1:])  # a worker process is ours alone
 
 
-def _check_chunk(chunk: list[tuple[Path, str]]) -> list[Outcome]:
+def _check_chunk(chunk: list[tuple[Path, str]]) -> list[Processed]:
     assert _WORKER is not None
-    return [_check_file(_WORKER, path, display) for path, display in chunk]
+    return [_process(_WORKER, path, display, _FIXING) for path, display in chunk]

@@ -13,6 +13,8 @@ import pathspec
 from fapcheck.config import DEFAULT_EXCLUDE, Config, ConfigResolver
 
 PYTHON_SUFFIXES = (".py", ".pyi")
+NOTEBOOK_SUFFIX = ".ipynb"
+NOTEBOOKS_REFUSED = "Jupyter notebooks are not checked: fapcheck reads Python files (.py, .pyi) only"
 
 
 @dataclass(slots=True)
@@ -20,6 +22,7 @@ class Discovery:
     files: list[Path] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     configs: dict[Path, Config] = field(default_factory=dict)  # the configuration of each file
+    notebooks: list[Path] = field(default_factory=list)  # found in directories, skipped
 
     def projects(self) -> list[tuple[Config, list[Path]]]:
         """The files grouped by configuration (hence by project root), in order of first file."""
@@ -132,7 +135,9 @@ def discover(paths: Sequence[str], configs: Config | ConfigResolver) -> Discover
         path = Path(given)
         absolute = Path(os.path.abspath(path))
         if absolute.is_dir():
-            _walk(absolute, settings, result.configs)
+            _walk(absolute, settings, result)
+        elif absolute.name.endswith(NOTEBOOK_SUFFIX):
+            result.errors.append(f"{given}: {NOTEBOOKS_REFUSED}")
         elif absolute.exists() and not absolute.is_file():
             result.errors.append(f"{given}: not a regular file")
         elif absolute.exists() or absolute.is_symlink():
@@ -143,7 +148,7 @@ def discover(paths: Sequence[str], configs: Config | ConfigResolver) -> Discover
     return result
 
 
-def _walk(top: Path, settings: _Settings, found: dict[Path, Config]) -> None:
+def _walk(top: Path, settings: _Settings, found: Discovery) -> None:
     for directory, dirnames, filenames in os.walk(top, followlinks=False):
         base = Path(directory)
         config = settings.config(base)
@@ -153,7 +158,9 @@ def _walk(top: Path, settings: _Settings, found: dict[Path, Config]) -> None:
             if name.endswith(PYTHON_SUFFIXES):
                 candidate = base / name
                 if _readable_kind(candidate) and not ignores.ignored(candidate, is_dir=False):
-                    found[candidate] = config
+                    found.configs[candidate] = config
+            elif name.endswith(NOTEBOOK_SUFFIX) and not ignores.ignored(base / name, is_dir=False):
+                found.notebooks.append(base / name)
 
 
 def _readable_kind(path: Path) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,11 +18,13 @@ from typing import TYPE_CHECKING
 import libcst as cst
 from libcst.metadata import CodeRange
 
-from fapcheck.config import Config
 from fapcheck.engine.imports import drop_unused_imports, import_edit, used_names
+from fapcheck.engine.plan import split_lines
 from fapcheck.findings import Edit, FileResult, Finding, Fix
+from fapcheck.semantic.index import digest_of
 
 if TYPE_CHECKING:
+    from fapcheck.engine.batch import FileFix, Fixing
     from fapcheck.engine.runner import Checker
     from fapcheck.rules.base import NodeFix
     from fapcheck.semantic.context import FileContext
@@ -93,7 +95,7 @@ def _blocks_of(statement: cst.CSTNode) -> Iterator[cst.BaseSuite]:
 def apply_edits(text: str, edits: Sequence[Edit]) -> tuple[str, int]:
     """Apply the edits that do not overlap an earlier one; identical edits are applied once."""
     starts = [0]
-    for line in text.splitlines(keepends=True):
+    for line in split_lines(text, keepends=True):
         starts.append(starts[-1] + len(line))
 
     def offset(line: int, col: int) -> int:
@@ -118,18 +120,28 @@ class FixOutcome:
     source: bytes
     fixed: int
     findings: tuple[Finding, ...]
+    problem: str | None = None  # why the remaining fixes were not applied
 
     def changed(self, original: bytes) -> bool:
         return self.source != original
 
 
-def fix_source(checker: Checker, source: bytes, path: Path, display: str, unsafe: bool) -> FixOutcome:
-    """Apply fixes in rounds until none is left (or a round would not parse); never touch FAP001 files."""
+def fix_source(
+    checker: Checker,
+    source: bytes,
+    path: Path,
+    display: str,
+    unsafe: bool,
+    findings: Sequence[Finding] | None = None,
+) -> FixOutcome:
+    """Apply fixes in rounds until none is left (or a round would not parse); never touch FAP001 files.
+    `findings` are the source's own, when it has just been checked."""
     from fapcheck.semantic.source import source_encoding
 
     current = source
     fixed = 0
-    findings = checker.check_source(current, path, display).findings
+    if findings is None:
+        findings = checker.check_source(current, path, display).findings
     for _ in range(MAX_ROUNDS):
         if any(f.code == "FAP001" for f in findings):
             break
@@ -141,9 +153,13 @@ def fix_source(checker: Checker, source: bytes, path: Path, display: str, unsafe
         new_text, _ = apply_edits(text, [edit for fix in fixes for edit in fix.edits])
         try:
             fixed_module = cst.parse_module(new_text)
-            new_text = _without_imports_left_unused(text, fixed_module) or new_text
-        except Exception:
-            break  # a fix that would break the file is never written
+            new_text = _without_imports_left_unused(text, fixed_module, new_text) or new_text
+        except Exception:  # a fix that would break the file is never written, nor silently dropped
+            count = f"{len(fixes)} fix{'es' if len(fixes) != 1 else ''}"
+            problem = (
+                f"{display}: {count} not applied: the fixed code would not parse. Please report this as a fapcheck bug."
+            )
+            return FixOutcome(current, fixed, tuple(findings), problem)
         candidate = new_text.encode(encoding)
         if candidate == current:
             break
@@ -151,16 +167,22 @@ def fix_source(checker: Checker, source: bytes, path: Path, display: str, unsafe
         still_fixable = sum(1 for f in new_findings if f.fix is not None and (f.fix.safe or unsafe))
         fixed += max(0, len(fixes) - still_fixable)
         current, findings = candidate, new_findings
-    return FixOutcome(current, fixed, findings)
+    return FixOutcome(current, fixed, tuple(findings))
 
 
-def _without_imports_left_unused(before: str, after: cst.Module) -> str | None:
-    """The fixed text without the imports whose last use the fixes took; None when there are none."""
+def _without_imports_left_unused(before: str, after: cst.Module, text: str) -> str | None:
+    """The fixed text (`after`, parsed from `text`) without the imports whose last use the fixes took; None
+    when there are none."""
     gone = used_names(cst.parse_module(before)) - used_names(after)
     if not gone:
         return None
     pruned = drop_unused_imports(after, gone)
-    return pruned.code if pruned is not after else None
+    if pruned is after:
+        return None
+    code = pruned.code
+    if text.endswith("\r") and not code.endswith("\r"):
+        code += "\r"  # libcst drops the last line break of a file whose lines end in `\r` alone
+    return code
 
 
 class ReadOnlyError(OSError):
@@ -183,76 +205,31 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-@dataclass(frozen=True, slots=True)
-class FixRun:
-    results: tuple[FileResult, ...]
-    fixed: int
-    diffs: tuple[str, ...]
-    errors: tuple[str, ...]
-    fixed_sources: tuple[tuple[str, bytes], ...] = ()  # display path -> fixed source, for stdin
+def fix_file(
+    checker: Checker, path: Path, display: str, checked: FileResult, digest: bytes, fixing: Fixing
+) -> tuple[FileFix, FileResult | None]:
+    """Fix a file whose check (`checked`, of the content with `digest`) found something to fix: write the
+    fixes, or make their diff. The file's result after the fixes, when they were written."""
+    from fapcheck.engine.batch import FileFix
 
-    @staticmethod
-    def merge(runs: Iterable[FixRun]) -> FixRun:
-        """The runs of several projects as one."""
-        runs = list(runs)
-        return FixRun(
-            tuple(sorted((r for run in runs for r in run.results), key=lambda r: r.path)),
-            sum(run.fixed for run in runs),
-            tuple(d for run in runs for d in run.diffs),
-            tuple(e for run in runs for e in run.errors),
-            tuple(f for run in runs for f in run.fixed_sources),
-        )
-
-
-def fix_files(
-    targets: Sequence[tuple[Path, str]],
-    config: Config,
-    unsafe: bool,
-    write: bool,
-    stdin: tuple[bytes, Path, str] | None = None,
-) -> FixRun:
-    """`--fix` (write) or `--diff` (do not write) over the files; files that cannot be fixed keep their findings."""
-    from fapcheck.engine.runner import Checker
-
-    checker = Checker(config)
-    results: list[FileResult] = []
-    diffs: list[str] = []
-    errors: list[str] = []
-    fixed_sources: list[tuple[str, bytes]] = []
-    fixed = 0
-    items: list[tuple[Path, str, bytes | None]] = [(path, display, None) for path, display in targets]
-    if stdin is not None:
-        items.append((stdin[1], stdin[2], stdin[0]))
-    for path, display, given in items:
-        if given is None:
-            try:
-                original = path.read_bytes()
-            except OSError:
-                results.append(checker.check_path(path, display))
-                continue
-        else:
-            original = given
-        outcome = fix_source(checker, original, path, display, unsafe)
-        if given is not None:
-            fixed_sources.append((display, outcome.source))
-        if outcome.changed(original):
-            if not write:
-                diffs.append(unified_diff(original, outcome.source, display))
-            elif given is None:
-                try:
-                    write_atomically(path, outcome.source)
-                except OSError as error:
-                    reason = str(error) if isinstance(error, ReadOnlyError) else f"cannot write fixes: {error}"
-                    errors.append(f"{display}: {reason}")
-                    results.append(checker.check_source(original, path, display))
-                    continue
-        if write:
-            fixed += outcome.fixed
-            results.append(FileResult(display, checker.layer_map.layer_for(path).layer, outcome.findings))
-        else:
-            results.append(checker.check_source(original, path, display))
-    return FixRun(
-        tuple(sorted(results, key=lambda r: r.path)), fixed, tuple(diffs), tuple(errors), tuple(fixed_sources)
+    try:
+        original = path.read_bytes()
+    except OSError:
+        original = b""
+    if digest_of(original) != digest:  # changed since it was checked: the next run fixes it
+        return FileFix(display), None
+    outcome = fix_source(checker, original, path, display, fixing.unsafe, checked.findings)
+    if not outcome.changed(original):
+        return FileFix(display, problem=outcome.problem), None
+    if not fixing.write:
+        return FileFix(display, diff=unified_diff(original, outcome.source, display), problem=outcome.problem), None
+    try:
+        write_atomically(path, outcome.source)
+    except OSError as error:
+        reason = str(error) if isinstance(error, ReadOnlyError) else f"cannot write fixes: {error}"
+        return FileFix(display, error=f"{display}: {reason}"), None
+    return FileFix(display, outcome.fixed, problem=outcome.problem), FileResult(
+        display, checked.layer, outcome.findings
     )
 
 
@@ -260,6 +237,6 @@ def unified_diff(before: bytes, after: bytes, display: str) -> str:
     import difflib
 
     encoding = "utf-8"
-    old = before.decode(encoding, errors="replace").splitlines(keepends=True)
-    new = after.decode(encoding, errors="replace").splitlines(keepends=True)
+    old = split_lines(before.decode(encoding, errors="replace"), keepends=True)
+    new = split_lines(after.decode(encoding, errors="replace"), keepends=True)
     return "".join(difflib.unified_diff(old, new, f"a/{display}", f"b/{display}"))

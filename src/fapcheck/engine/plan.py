@@ -121,7 +121,7 @@ class Planner:
         """The result of a file no rule needs: only unused `noqa` comments can be reported."""
         if "FAP002" not in codes:
             return FileResult(display, layer)
-        findings = tuple(unused_noqa(display, layer, read_suppressions(text), codes, text.splitlines()))
+        findings = tuple(unused_noqa(display, layer, read_suppressions(text), codes, split_lines(text)))
         return FileResult(display, layer, tuple(sorted(findings)))
 
 
@@ -238,6 +238,16 @@ def _noqa_fix(line: int, col: int, end_col: int, codes: tuple[str, ...], unused:
 
 def source_line(lines: list[str], line: int) -> str:
     return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def split_lines(text: str, keepends: bool = False) -> list[str]:
+    """The lines as Python counts them, ended by `\\n`, `\\r\\n` or `\\r` only: `str.splitlines` also ends
+    a line at a form feed, `\\x0b`, `\\x1c`-`\\x1e`, `\\x85` and `\\u2028`, which Python reads as part of it."""
+    lines: list[str] = _LINE.findall(text)
+    return lines if keepends else [line.rstrip("\r\n") for line in lines]
 
 
 _LINE_END = re.compile(rb"\r\n|\r|\n")

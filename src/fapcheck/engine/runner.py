@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import os
+import warnings
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -18,7 +19,7 @@ from libcst.metadata import CodeRange
 from fapcheck.engine.batch import RunResult, run
 from fapcheck.engine.files import display_path
 from fapcheck.engine.fixes import build_fix
-from fapcheck.engine.plan import ENGINE_CODES, Planner
+from fapcheck.engine.plan import ENGINE_CODES, Planner, split_lines
 from fapcheck.engine.plan import failed as _failed
 from fapcheck.engine.plan import source_line as _line
 from fapcheck.engine.plan import unused_noqa as _unused_noqa
@@ -55,10 +56,8 @@ class Checker(Planner):
         layer, codes, text, encoding, rule_codes = plan.layer, plan.codes, plan.text, plan.encoding, plan.rule_codes
         try:
             module = cst.parse_module(text, cst.PartialParserConfig(encoding=encoding))
-        except cst.ParserSyntaxError as error:
-            return _syntax_error(display, layer, source, error, codes)
-        except Exception as error:  # the native parser reports some inputs (NUL bytes) as other errors
-            return _failed(display, layer, f"cannot parse file: {_first_line(str(error))}", 1, 1, codes)
+        except Exception as error:  # a syntax error, or valid code libcst's node checks refuse
+            return _syntax_error(display, layer, source, text, error, codes)
 
         module_name, is_package = self.index.module_name_for(path)
         ctx = FileContext(display, layer, module_name, is_package, self.index)
@@ -83,7 +82,7 @@ def _findings(
     suppressions = read_suppressions(text)
     if not reports and not suppressions.by_line:
         return ()
-    lines = text.splitlines()
+    lines = split_lines(text)
     findings: list[Finding] = []
     if reports:
         positions = positions_of(module)
@@ -128,19 +127,96 @@ def internal_error(display: str, layer: str, error: Exception) -> FileResult:
 
 
 def _syntax_error(
-    display: str, layer: str, source: bytes, error: cst.ParserSyntaxError, codes: frozenset[str]
+    display: str, layer: str, source: bytes, text: str, error: Exception, codes: frozenset[str]
 ) -> FileResult:
-    """Prefer CPython's position and wording, which are more precise; only paid for broken files."""
+    """Prefer CPython's position and wording, which are more precise; only paid for broken files. Code
+    that CPython reads is valid: then libcst, not the file, is at fault, and the message says so."""
     try:
-        compile(source, display, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = compile(source, display, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as python_error:
         if python_error.lineno:
             message = f"SyntaxError: {python_error.msg}"
             return _failed(display, layer, message, python_error.lineno, python_error.offset or 1, codes)
-    except (ValueError, UnicodeError):
+    except (ValueError, UnicodeError, MemoryError, RecursionError):
         pass
-    message = f"SyntaxError: {_first_line(error.message)}"
-    return _failed(display, layer, message, error.raw_line, error.raw_column + 1, codes)
+    else:
+        line, col = _unreadable_part(text, tree) or _error_position(error)
+        return _failed(display, layer, PARSER_LIMIT, line, col, codes)
+    if isinstance(error, cst.ParserSyntaxError):
+        line, col = _error_position(error)
+        return _failed(display, layer, f"SyntaxError: {_first_line(error.message)}", line, col, codes)
+    return _failed(display, layer, f"cannot parse file: {_first_line(str(error))}", 1, 1, codes)
+
+
+PARSER_LIMIT = (
+    "cannot parse file: valid Python that libcst, the parser fapcheck reads code with, cannot read "
+    "(a limit of the parser, not an error in the file); the file is not checked"
+)
+
+
+def _error_position(error: Exception) -> tuple[int, int]:
+    if isinstance(error, cst.ParserSyntaxError):
+        return error.raw_line, error.raw_column + 1
+    return 1, 1
+
+
+def _unreadable_part(text: str, tree: ast.AST) -> tuple[int, int] | None:
+    """Where libcst fails on code CPython reads: the first simple statement or compound statement header
+    libcst cannot parse on its own, then the innermost expression in it that it cannot parse."""
+    lines = split_lines(text, keepends=True)
+
+    def segment(node: ast.stmt | ast.expr) -> str:
+        end_line = node.end_lineno or node.lineno
+        end_col = node.end_col_offset if node.end_col_offset is not None else len(lines[end_line - 1])
+        if node.lineno == end_line:
+            return _utf8_slice(lines[node.lineno - 1], node.col_offset, end_col)
+        first = _utf8_slice(lines[node.lineno - 1], node.col_offset, None)
+        return first + "".join(lines[node.lineno : end_line - 1]) + _utf8_slice(lines[end_line - 1], 0, end_col)
+
+    def fails(node: ast.stmt | ast.expr) -> bool:
+        """libcst cannot parse the node's code on its own, which CPython reads (a slice or a starred
+        expression alone is no code)."""
+        expression = isinstance(node, ast.expr)
+        code = f"({segment(node)})" if expression else segment(node) + "\n"
+        try:
+            ast.parse(code, mode="eval" if expression else "exec")
+        except SyntaxError:
+            return False
+        try:
+            cst.parse_expression(code) if expression else cst.parse_statement(code)
+        except Exception:
+            return True
+        return False
+
+    def culprit(node: ast.stmt | ast.expr) -> tuple[int, int]:
+        inner = [child for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr) and fails(child)]
+        if inner:
+            return culprit(inner[0])
+        return node.lineno, len(_utf8_prefix(lines[node.lineno - 1], node.col_offset)) + 1
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.stmt) and not _is_compound(node) and fails(node):
+            return culprit(node)
+        if isinstance(node, ast.stmt):  # a compound statement's header: its own expressions
+            header = [c for c in ast.iter_child_nodes(node) if isinstance(c, ast.expr) and fails(c)]
+            if header:
+                return culprit(header[0])
+    return None
+
+
+def _is_compound(node: ast.stmt) -> bool:
+    return hasattr(node, "body") or hasattr(node, "cases")
+
+
+def _utf8_prefix(line: str, offset: int) -> str:
+    """The text before a CPython column offset, which counts UTF-8 bytes."""
+    return line.encode("utf-8")[:offset].decode("utf-8", errors="replace")
+
+
+def _utf8_slice(line: str, start: int, end: int | None) -> str:
+    return line.encode("utf-8")[start:end].decode("utf-8", errors="replace")
 
 
 def _first_line(message: str) -> str:

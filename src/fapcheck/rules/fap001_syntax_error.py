@@ -24,7 +24,9 @@ class SyntaxErrorRule(Rule):
     CPython rejects one, libcst decides, so syntax newer than the running
     Python (PEP 695 generics, `type` aliases) is not reported. The one
     difference: code that CPython accepts but libcst cannot parse is reported
-    only in files a rule needs to parse.
+    only in files a rule needs to parse. Such code is valid: the finding says
+    it is a limit of the parser, not an error in the file, and points at the
+    innermost statement or expression libcst cannot read.
 
     ## Why is this bad?
     Every other rule is silent on a file it cannot read, so a broken file would
