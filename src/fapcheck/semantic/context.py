@@ -140,6 +140,7 @@ class Frame:
     # self.<attr> types on class frames; attribute paths (`request.state.db`) on function frames
     attributes: dict[str, Binding] = field(default_factory=dict)
     bases: tuple[cst.BaseExpression, ...] = ()  # a class's base expressions, resolved when asked
+    properties: set[str] = field(default_factory=set)  # a class's properties: reading one runs its getter
 
 
 @dataclass(frozen=True, slots=True)
@@ -415,6 +416,24 @@ class FileContext:
         if key not in self._members:
             self._members[key] = self.project.member_type(type_name, attribute)
         return self._members[key]
+
+    def property_getter(self, type_name: str, attribute: str, depth: int = 0) -> str | None:
+        """The getter that reading `attribute` of a project class's instance runs, if it is a property."""
+        own = self.classes.get(type_name)
+        if own is not None:
+            if attribute in own.properties:
+                return f"{type_name}.{attribute}"
+            if attribute in own.attributes or depth > _MAX_BASES:
+                return None
+            for base in self.class_bases(own):
+                found = self.property_getter(base, attribute, depth + 1)
+                if found is not None:
+                    return found
+            return None
+        if self.project is None or not self.is_project_name(type_name):
+            return None
+        owner = self.project.property_owner(type_name, attribute)
+        return f"{owner}.{attribute}" if owner is not None else None
 
     def _inherited_member(self, frame: Frame, attribute: str, depth: int = 0) -> str | None:
         if depth > _MAX_BASES:
@@ -749,6 +768,7 @@ class FileContext:
         ):
             produced = returns or self.function_product(node)[0]
             outer.attributes[name] = Binding("instance", produced) if produced else LOCAL
+            outer.properties.add(name)
         is_route = any(self._is_route_decorator(d.decorator) for d in node.decorators)
         registered = self._registered.get(name) if outer.kind == "module" else None
         if registered is not None and not is_route:

@@ -302,6 +302,7 @@ class _Collector:
             params=params,
             bases=tuple(b for b in bases if b),
             methods=tuple(methods),
+            properties=tuple(sorted(frame.properties)),
             members=members,
         )
 

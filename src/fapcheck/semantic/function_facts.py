@@ -44,7 +44,7 @@ class _Open:
 class ProjectCall:
     """A call of a project callable made on the event loop, in the body of an `async def`."""
 
-    node: cst.Call
+    node: cst.Call | cst.Attribute  # a call, or the reading of a property
     callee: str  # its qualified name
     function: str  # the async function's name, as messages give it
 
@@ -55,6 +55,7 @@ class FunctionFactsCollector(LoopCallTracker):
     def __init__(self, ctx: FileContext, config: Config) -> None:
         super().__init__(ctx, config)
         self.async_calls: list[ProjectCall] = []
+        self._not_read: set[int] = set()  # attributes that are called or assigned, not read
         self.open: list[_Open] = []
         self.functions: dict[str, _Open] = {}
         self._lambda_depth = 0
@@ -118,7 +119,35 @@ class FunctionFactsCollector(LoopCallTracker):
     def leave_Lambda(self, original_node: cst.Lambda) -> None:
         self._lambda_depth -= 1
 
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        """Reading a property runs its getter: a call in all but name."""
+        ctx = self.ctx
+        if id(node) in self._not_read or not self.open or ctx.in_signature or ctx.in_annotation:
+            return
+        if self._lambda_depth or self._once_depth or self._offloaded_depth:
+            return
+        own_class = self._method_owner(node.value.value) if isinstance(node.value, cst.Name) else None
+        if own_class is None:
+            owner = ctx.resolve(node.value)
+            if owner is None or not owner.instance:
+                return
+            own_class = owner.qualname
+        getter = ctx.property_getter(own_class, node.attr.value)
+        if getter is None:
+            return
+        current = self.open[-1]
+        current.calls.append(getter)
+        if current.is_async and ctx.serves_requests:
+            self.async_calls.append(ProjectCall(node, getter, ctx.function_name))
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        self._not_read.update(id(target.target) for target in node.targets)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._not_read.add(id(node.target))
+
     def visit_Call(self, node: cst.Call) -> None:
+        self._not_read.add(id(node.func))  # a method called: the call is followed, not a property read
         self._calls += 1
         ctx = self.ctx
         if not self.open or ctx.in_signature or ctx.in_annotation or self._lambda_depth or self._once_depth:

@@ -484,6 +484,21 @@ class ProjectIndex:
                 return inherited
         return None
 
+    def property_owner(self, class_name: str, name: str, depth: int = 0) -> str | None:
+        """The project class, `class_name` or one of its bases, that defines `name` as a property."""
+        found = self.definition(class_name)
+        if found is None or found.kind != "class" or depth > _MAX_HOPS:
+            return None
+        if name in found.properties:
+            return found.qualname
+        if name in found.methods:
+            return None
+        for base in found.bases:
+            owner = self.property_owner(base, name, depth + 1)
+            if owner is not None:
+                return owner
+        return None
+
     def defining_class(self, class_name: str, method: str, depth: int = 0) -> str | None:
         """The project class, `class_name` or one of its bases, that defines `method`."""
         found = self.definition(class_name)

@@ -54,6 +54,7 @@ class Definition:
     params: tuple[Param, ...] = ()  # a class: those of its `__init__`, without `self`
     bases: tuple[str, ...] = ()  # a class: qualified names of its bases and decorators; a function: decorators
     methods: tuple[str, ...] = ()  # a class: names of the functions it defines
+    properties: tuple[str, ...] = ()  # a class: which of them are properties (reading one runs it)
     returns: str | None = None  # a function: the type it returns, or yields (`Iterator[Session]` -> Session)
     # a class: its attributes and properties with the type each holds (`self.repo = repo`, `db: Session =
     # Depends(get_db)`, `@property def users(self) -> UserRepo`), `depends` set where a Depends provides it
