@@ -17,11 +17,6 @@ from typing import Any
 from fapcheck.catalog import BY_CODE, LAYERS
 from fapcheck.layers import LayerMap, compile_pattern
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
-
 DEFAULT_EXCLUDE: tuple[str, ...] = (
     ".git/",
     ".hg/",
@@ -181,6 +176,10 @@ def _config_in(directory: Path) -> tuple[Path, Settings] | None:
 
 
 def read_toml(path: Path) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):  # imported only where a configuration file is read
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
     try:
         with path.open("rb") as handle:
             data: dict[str, Any] = tomllib.load(handle)
