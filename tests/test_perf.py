@@ -188,7 +188,8 @@ try:
     app(sys.argv[1:], prog_name="fapcheck")
 except SystemExit:
     pass
-sys.stderr.write("imported: " + " ".join(m for m in ("libcst", "rich") if m in sys.modules) + "\\n")
+watched = ("libcst", "rich", "pydantic", "pathspec", "tomllib")
+sys.stderr.write("imported: " + " ".join(m for m in watched if m in sys.modules) + "\\n")
 """
 
 
@@ -204,6 +205,17 @@ def test_a_warm_run_does_not_import_libcst(project: Path) -> None:
     write(project, {**ROUTE_TO_REPO, "app/repositories/__init__.py": "", "app/repositories/users.py": ""})
     assert imported_modules(project) == "imported: libcst"
     assert imported_modules(project) == "imported:"
+
+
+def test_a_warm_run_imports_what_it_uses(project: Path) -> None:
+    """pydantic never (typer would convert the options with it), pathspec and tomllib only for the files
+    that need them: a .gitignore or extend-exclude, a configuration file."""
+    write(project, {**ROUTE_TO_REPO, "app/repositories/__init__.py": "", "app/repositories/users.py": ""})
+    assert imported_modules(project, "--output-format", "concise", "--jobs", "1") == "imported: libcst"
+    assert imported_modules(project, "--output-format", "concise", "--jobs", "1") == "imported:"
+    write(project, {".gitignore": "build/\n", "pyproject.toml": "[tool.fapcheck]\n"})
+    imported_modules(project)  # a new configuration: checked again
+    assert imported_modules(project) == "imported: pathspec tomllib"
 
 
 def test_one_file_that_no_rule_needs_does_not_import_libcst(project: Path) -> None:

@@ -1,16 +1,25 @@
-"""Find the files to check: walk directories, honour excludes and .gitignore files."""
+"""Find the files to check: walk directories, honour excludes and .gitignore files.
+
+Directories are listed with `os.scandir`, whose entries tell files from directories without a `stat` each.
+The default excludes are directory names, matched as names; pathspec is imported and matched only where a
+`.gitignore` or `extend-exclude` applies, and a path that no pattern of an ignore file could match is told
+so by one regular expression, not pattern by pattern.
+"""
 
 from __future__ import annotations
 
+import fnmatch
 import os
-import stat
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from fapcheck.config import DEFAULT_EXCLUDE, Config, ConfigResolver
+
+if TYPE_CHECKING:
+    import pathspec
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 
@@ -29,28 +38,94 @@ class Discovery:
         return list(groups.items())
 
 
+def _is_name_pattern(pattern: str) -> bool:
+    """A directory name (`build/`, `*.egg-info/`): it matches a directory of that name at any depth."""
+    return pattern.endswith("/") and "/" not in pattern[:-1] and not pattern.startswith(("!", "#", "\\"))
+
+
+_DEFAULT_NAMES = frozenset(p[:-1] for p in DEFAULT_EXCLUDE if _is_name_pattern(p) and not any(c in p for c in "*?["))
+_DEFAULT_GLOBS = tuple(p[:-1] for p in DEFAULT_EXCLUDE if _is_name_pattern(p) and any(c in p for c in "*?["))
+_DEFAULT_OTHERS = tuple(p for p in DEFAULT_EXCLUDE if not _is_name_pattern(p))
+
+
+def _excluded_name(name: str) -> bool:
+    """A directory the default excludes skip, wherever it is."""
+    return name in _DEFAULT_NAMES or any(fnmatch.fnmatchcase(name, glob) for glob in _DEFAULT_GLOBS)
+
+
+class _IgnoreFile:
+    """One `.gitignore` (or the `extend-exclude` list): pathspec's gitignore rules, with a regular
+    expression of all its patterns that tells most paths at once that nothing in it applies."""
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        import pathspec
+
+        self.spec = pathspec.GitIgnoreSpec.from_lines(lines)
+        self.any = _any_pattern(self.spec)
+
+    def match(self, path: str) -> bool:
+        if self.any is not None and self.any(path) is None:
+            return False  # no pattern matches, so none includes or excludes it
+        return self.spec.match_file(path)
+
+
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+
+
+def _any_pattern(spec: pathspec.GitIgnoreSpec) -> Callable[[str], re.Match[str] | None] | None:
+    """A search that finds a match where any pattern of the spec does; None when it cannot say."""
+    anywhere, others = [], []
+    for pattern in spec.patterns:
+        if getattr(pattern, "include", None) is None:
+            continue  # a comment or a blank line
+        regex = getattr(pattern, "regex", None)
+        if not isinstance(regex, re.Pattern) or not isinstance(regex.pattern, str) or "(?P=" in regex.pattern:
+            return None
+        if regex.flags & ~re.UNICODE:
+            return None
+        text = _NAMED_GROUP.sub("(?:", regex.pattern)
+        if text.startswith(_AT_ANY_DEPTH):  # most patterns: a name at any depth, tried once for them all
+            anywhere.append(text[len(_AT_ANY_DEPTH) :])
+        else:
+            others.append(text)
+    if anywhere:
+        others.append(_AT_ANY_DEPTH + "(?:" + "|".join(anywhere) + ")")
+    try:
+        combined = re.compile("|".join(f"(?:{part})" for part in others) or "(?!)")
+    except re.error:
+        return None
+    # Anchored patterns (pathspec writes them so) match at the start or nowhere: not tried at every position.
+    return combined.match if all(part.startswith("^") for part in others) else combined.search
+
+
+_AT_ANY_DEPTH = "^(?:.+/)?"
+
+
 class _Ignores:
     """Default excludes, extend-exclude (relative to the project root) and nested .gitignore files."""
 
     def __init__(self, config: Config) -> None:
-        self.root = Path(os.path.abspath(config.root))
-        self.defaults = pathspec.GitIgnoreSpec.from_lines(DEFAULT_EXCLUDE)
-        # A file's own name can only match the default patterns that are not directory-only.
-        names = [pattern for pattern in DEFAULT_EXCLUDE if not pattern.endswith("/")]
-        self.file_defaults = pathspec.GitIgnoreSpec.from_lines(names) if names else None
-        self.extend = pathspec.GitIgnoreSpec.from_lines(config.extend_exclude) if config.extend_exclude else None
+        self.root = os.path.abspath(config.root)
+        self.others = _IgnoreFile(_DEFAULT_OTHERS) if _DEFAULT_OTHERS else None
+        self.extend = _IgnoreFile(config.extend_exclude) if config.extend_exclude else None
         self.respect_gitignore = config.respect_gitignore
-        self.gitignores: dict[Path, pathspec.GitIgnoreSpec | None] = {}
-        self.repositories: dict[Path, bool] = {}  # directory -> holds a .git (asked once per directory)
-        self.chains: dict[Path, list[tuple[Path, pathspec.GitIgnoreSpec]]] = {}
+        self.gitignores: dict[str, _IgnoreFile | None] = {}
+        self.repositories: dict[str, bool] = {}  # directory -> holds a .git (asked once per directory)
+        self.chains: dict[str, list[tuple[str, _IgnoreFile]]] = {}
 
-    def _gitignore(self, directory: Path) -> pathspec.GitIgnoreSpec | None:
+    def listed(self, directory: str, names: set[str]) -> None:
+        """What a directory's listing already says: whether it holds a .gitignore, and a .git."""
+        if ".gitignore" not in names:
+            self.gitignores.setdefault(directory, None)
+        self.repositories.setdefault(directory, ".git" in names)
+
+    def _gitignore(self, directory: str) -> _IgnoreFile | None:
         if directory not in self.gitignores:
             spec = None
-            candidate = directory / ".gitignore"
+            candidate = os.path.join(directory, ".gitignore")
             try:
                 with open(candidate, encoding="utf-8", errors="replace") as handle:
-                    spec = pathspec.GitIgnoreSpec.from_lines(handle.read().splitlines())
+                    spec = _IgnoreFile(handle.read().splitlines())
             except (OSError, ValueError, TypeError):
                 spec = None  # no file, or patterns git itself would reject
             except Exception:  # pathspec's own pattern errors
@@ -58,48 +133,56 @@ class _Ignores:
             self.gitignores[directory] = spec
         return self.gitignores[directory]
 
-    def _is_repository(self, directory: Path) -> bool:
+    def _is_repository(self, directory: str) -> bool:
         known = self.repositories.get(directory)
         if known is None:
-            known = self.repositories[directory] = (directory / ".git").exists()
+            known = self.repositories[directory] = os.path.exists(os.path.join(directory, ".git"))
         return known
 
-    def ignored(self, path: Path, is_dir: bool) -> bool:
-        names = self.defaults if is_dir else self.file_defaults
-        if names is not None and names.match_file(path.name + ("/" if is_dir else "")):
+    def ignored(self, directory: str, name: str, is_dir: bool) -> bool:
+        """Whether the entry `name` of `directory` (absolute) is excluded."""
+        if is_dir and _excluded_name(name):
             return True
-        rel = _relative(path, self.root)
+        suffix = "/" if is_dir else ""
+        rel = _relative(directory, self.root)
         if rel is not None:
-            suffix = "/" if is_dir else ""
-            if self.extend is not None and self.extend.match_file(rel + suffix):
+            rel = f"{rel}/{name}" if rel else name
+            if self.extend is not None and self.extend.match(rel + suffix):
                 return True
-            if self.defaults.match_file(rel + suffix):
+            if any(_excluded_name(part) for part in rel.split("/")[:-1]):
+                return True  # inside a directory the defaults exclude (a walk that started below it)
+            if self.others is not None and self.others.match(rel + suffix):
                 return True
         if not self.respect_gitignore:
             return False
-        for directory, spec in self._gitignores_above(path.parent):
-            inner = path.relative_to(directory).as_posix() + ("/" if is_dir else "")
-            if spec.match_file(inner):
+        for base, spec in self._gitignores_above(directory):
+            inner = _relative(directory, base)
+            if spec.match((f"{inner}/{name}" if inner else name) + suffix):
                 return True
         return False
 
-    def _gitignores_above(self, directory: Path) -> list[tuple[Path, pathspec.GitIgnoreSpec]]:
+    def _gitignores_above(self, directory: str) -> list[tuple[str, _IgnoreFile]]:
         """The .gitignore files that apply in a directory, up to the root or the repository; once per directory."""
         known = self.chains.get(directory)
         if known is None:
             spec = self._gitignore(directory)
             known = [(directory, spec)] if spec is not None else []
-            if not (directory == self.root or self._is_repository(directory) or directory.parent == directory):
-                known = known + self._gitignores_above(directory.parent)
+            parent = os.path.dirname(directory)
+            if not (directory == self.root or self._is_repository(directory) or parent == directory):
+                known = known + self._gitignores_above(parent)
             self.chains[directory] = known
         return known
 
 
-def _relative(path: Path, root: Path) -> str | None:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
+def _relative(path: str, root: str) -> str | None:
+    """`path` below `root` (both absolute) as a posix path, "" for the root itself, None outside it."""
+    if path == root:
+        return ""
+    prefix = root if root.endswith(os.sep) else root + os.sep
+    if not path.startswith(prefix):
         return None
+    rel = path[len(prefix) :]
+    return rel.replace(os.sep, "/") if os.sep != "/" else rel
 
 
 class _Settings:
@@ -110,9 +193,9 @@ class _Settings:
         self.fixed = configs if isinstance(configs, Config) else None
         self.ignores: dict[Config, _Ignores] = {}
 
-    def config(self, directory: Path) -> Config:
+    def config(self, directory: Path, listing: Collection[str] | None = None) -> Config:
         if self.resolver is not None:
-            return self.resolver.for_directory(directory)
+            return self.resolver.for_directory(directory, listing)
         assert self.fixed is not None
         return self.fixed
 
@@ -132,7 +215,7 @@ def discover(paths: Sequence[str], configs: Config | ConfigResolver) -> Discover
         path = Path(given)
         absolute = Path(os.path.abspath(path))
         if absolute.is_dir():
-            _walk(absolute, settings, result.configs)
+            _walk(str(absolute), settings, result.configs)
         elif absolute.exists() and not absolute.is_file():
             result.errors.append(f"{given}: not a regular file")
         elif absolute.exists() or absolute.is_symlink():
@@ -143,27 +226,45 @@ def discover(paths: Sequence[str], configs: Config | ConfigResolver) -> Discover
     return result
 
 
-def _walk(top: Path, settings: _Settings, found: dict[Path, Config]) -> None:
-    for directory, dirnames, filenames in os.walk(top, followlinks=False):
-        base = Path(directory)
-        config = settings.config(base)
+def _walk(top: str, settings: _Settings, found: dict[Path, Config]) -> None:
+    """As `os.walk(top)` would, top-down without following links to directories: regular files and links
+    (a broken one is reported when read); never FIFOs, sockets or devices, which would block or mean nothing."""
+    pending = [top]
+    while pending:
+        directory = pending.pop()
+        try:
+            with os.scandir(directory) as listing:
+                entries = list(listing)
+        except OSError:
+            continue
+        names = {entry.name for entry in entries}
+        config = settings.config(Path(directory), names)
         ignores = settings.ignores_in(config)
-        dirnames[:] = sorted(d for d in dirnames if not ignores.ignored(base / d, is_dir=True))
-        for name in filenames:
-            if name.endswith(PYTHON_SUFFIXES):
-                candidate = base / name
-                if _readable_kind(candidate) and not ignores.ignored(candidate, is_dir=False):
-                    found[candidate] = config
+        ignores.listed(directory, names)
+        subdirectories = []
+        for entry in entries:
+            name = entry.name
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if not entry.is_symlink() and not ignores.ignored(directory, name, is_dir=True):
+                    subdirectories.append(entry.path)
+            elif (
+                name.endswith(PYTHON_SUFFIXES)
+                and _readable_kind(entry)
+                and not ignores.ignored(directory, name, is_dir=False)
+            ):
+                found[Path(entry.path)] = config
+        pending.extend(sorted(subdirectories, reverse=True))
 
 
-def _readable_kind(path: Path) -> bool:
-    """Regular files and links (a broken one is reported when read); never FIFOs, sockets or devices,
-    which would block or mean nothing."""
+def _readable_kind(entry: os.DirEntry[str]) -> bool:
     try:
-        mode = os.lstat(path).st_mode
+        return entry.is_symlink() or entry.is_file(follow_symlinks=False)
     except OSError:
         return True
-    return stat.S_ISREG(mode) or stat.S_ISLNK(mode)
 
 
 def display_path(path: Path) -> str:
