@@ -86,6 +86,8 @@ def test_gitignore_files_and_extend_exclude(tmp_path: Path) -> None:
             "vendored/.gitignore": "skipped.py\n",
             "vendored/skipped.py": "",
             "vendored/kept.py": "",
+            "refused/.gitignore": "x.py\n!\n",  # a pattern git refuses: the whole file is ignored
+            "refused/x.py": "",
         },
     )
     assert found(tmp_path) == [
@@ -93,6 +95,7 @@ def test_gitignore_files_and_extend_exclude(tmp_path: Path) -> None:
         "app/top_only.py",
         "docs/a/keep.py",
         "inner.py",
+        "refused/x.py",
         "sub/outer.py",
         "vendored/kept.py",
     ]

@@ -9,6 +9,7 @@ so by one regular expression, not pattern by pattern.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
 import re
 from collections.abc import Callable, Collection, Sequence
@@ -54,36 +55,48 @@ def _excluded_name(name: str) -> bool:
 
 
 class _IgnoreFile:
-    """One `.gitignore` (or the `extend-exclude` list): pathspec's gitignore rules, with a regular
-    expression of all its patterns that tells most paths at once that nothing in it applies."""
+    """One `.gitignore` (or the `extend-exclude` list): pathspec's gitignore rules, behind one regular
+    expression of all its patterns that tells most paths at once that none of them applies. pathspec compiles
+    its patterns one by one only when that expression matches a path (a `.gitignore` of two hundred lines
+    takes longer to compile than a warm run spends on the files)."""
 
     def __init__(self, lines: Sequence[str]) -> None:
-        import pathspec
-
-        self.spec = pathspec.GitIgnoreSpec.from_lines(lines)
-        self.any = _any_pattern(self.spec)
+        self.lines = list(lines)
+        self.any = _any_pattern(self.lines)  # raises as pathspec does for a pattern it refuses
+        self._spec = None if self.any is not None else _spec(self.lines)
 
     def match(self, path: str) -> bool:
         if self.any is not None and self.any(path) is None:
             return False  # no pattern matches, so none includes or excludes it
-        return self.spec.match_file(path)
+        if self._spec is None:
+            self._spec = _spec(self.lines)
+        return self._spec.match_file(path)
+
+
+def _spec(lines: Sequence[str]) -> pathspec.GitIgnoreSpec:
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
 _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 
 
-def _any_pattern(spec: pathspec.GitIgnoreSpec) -> Callable[[str], re.Match[str] | None] | None:
-    """A search that finds a match where any pattern of the spec does; None when it cannot say."""
+def _any_pattern(lines: Sequence[str]) -> Callable[[str], re.Match[str] | None] | None:
+    """A search that finds a match where any pattern of the lines does; None when it cannot say."""
+    to_regex = getattr(_pattern_class(), "pattern_to_regex", None)
+    if to_regex is None:
+        return None
     anywhere, others = [], []
-    for pattern in spec.patterns:
-        if getattr(pattern, "include", None) is None:
+    for line in lines:
+        if not line:
+            continue
+        text, include = to_regex(line)  # what pathspec compiles for the line
+        if include is None:
             continue  # a comment or a blank line
-        regex = getattr(pattern, "regex", None)
-        if not isinstance(regex, re.Pattern) or not isinstance(regex.pattern, str) or "(?P=" in regex.pattern:
+        if not isinstance(text, str) or "(?P=" in text:
             return None
-        if regex.flags & ~re.UNICODE:
-            return None
-        text = _NAMED_GROUP.sub("(?:", regex.pattern)
+        text = _NAMED_GROUP.sub("(?:", text)
         if text.startswith(_AT_ANY_DEPTH):  # most patterns: a name at any depth, tried once for them all
             anywhere.append(text[len(_AT_ANY_DEPTH) :])
         else:
@@ -96,6 +109,12 @@ def _any_pattern(spec: pathspec.GitIgnoreSpec) -> Callable[[str], re.Match[str] 
         return None
     # Anchored patterns (pathspec writes them so) match at the start or nowhere: not tried at every position.
     return combined.match if all(part.startswith("^") for part in others) else combined.search
+
+
+@functools.cache
+def _pattern_class() -> type:
+    """The pattern class of pathspec's gitignore rules (it differs between pathspec versions)."""
+    return type(_spec(["x"]).patterns[0])
 
 
 _AT_ANY_DEPTH = "^(?:.+/)?"
