@@ -237,6 +237,24 @@ def test_answers_confirmed_once_are_stamped_for_the_next_run(project: Path, monk
     assert runner.invoke(app, ["--output-format", "concise"]).output == first.output
 
 
+def test_only_directories_that_exist_are_stamped(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A missing directory (a third-party module's would-be package) is vouched for by its parent's stamp."""
+    write(project, {**ROUTE_TO_REPO, "app/api/deps.py": "import sqlalchemy.orm\nfrom app.nothing.here import x\n"})
+    aged(project)
+    first = runner.invoke(app, ["--output-format", "concise"])
+    (pack,) = (project / CACHE_DIR_NAME).rglob("*.pickle")
+    with pack.open("rb") as stream:
+        entries = pickle.load(stream)
+    stamped = {directory for entry in entries.values() for directory, _ in entry[4]}
+    assert stamped and all(Path(directory).is_dir() for directory in stamped)
+    monkeypatch.setattr(batch, "_checker", no_checker)
+    assert runner.invoke(app, ["--output-format", "concise"]).output == first.output
+    monkeypatch.undo()
+    aged(project)
+    write(project, {"app/repositories/users.py": "class UserRepository: ...\n"})  # a missing directory appears
+    assert "FAP101" in runner.invoke(app, ["--output-format", "concise"]).output
+
+
 def test_a_finding_that_depends_on_another_file_s_content_follows_it(project: Path) -> None:
     helper = "import time\n\ndef wait() -> None:\n    time.sleep(1)\n"
     route = "from app.services.slow import wait\n\nasync def h() -> None:\n    wait()\n"
@@ -320,10 +338,12 @@ def test_corrupt_stored_facts_are_read_from_the_module_again(project: Path, fact
     write(project, DEPS_AND_ROUTE)
     first = runner.invoke(app, ["--output-format", "concise"])
     (pack,) = (project / CACHE_DIR_NAME).rglob("*.pickle")
-    entries = pickle.loads(pack.read_bytes())
+    with pack.open("rb") as stream:  # the entries, then their pickled facts
+        entries, heavy = pickle.load(stream), pickle.load(stream)
     deps = str(project / "app/api/deps.py")
-    entries[deps] = (*entries[deps][:7], b"not a pickle")
-    pack.write_bytes(pickle.dumps(entries))
+    answers, _, functions = heavy[deps]
+    heavy[deps] = (answers, b"not a pickle", functions)
+    pack.write_bytes(pickle.dumps(entries) + pickle.dumps(heavy))
     route = "app/api/routes/items.py"
     stdin = runner.invoke(
         app, ["--output-format", "concise", "--stdin-filename", route, "-"], input=(project / route).read_bytes()
