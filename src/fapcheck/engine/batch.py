@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 
 from fapcheck.config import Config
 from fapcheck.engine.cache import ResultCache
-from fapcheck.engine.plan import Planner
 from fapcheck.findings import FileResult, Finding
 from fapcheck.semantic.index import Contents, KnownFacts, KnownFunctions, ProjectIndex, Stamps, digest_of, file_stat
 
@@ -142,6 +141,8 @@ def _check_stdin(
     config: Config, known: Known, source: bytes, path: Path, display: str
 ) -> tuple[FileResult, Parsed, ParsedFunctions]:
     """An editor's one file: libcst is imported only if a rule may fire in it."""
+    from fapcheck.engine.plan import Planner  # not on a run the cache answers
+
     plan = Planner(config).plan(source, path, display)
     if plan.result is not None:
         return plan.result, (), ()

@@ -33,7 +33,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from fapcheck import __version__
 from fapcheck.config import Config
@@ -51,7 +51,9 @@ from fapcheck.semantic.index import (
     trusted_stat,
 )
 from fapcheck.semantic.storage import SafeUnpickler, unpickle, write_atomic
-from fapcheck.semantic.symbols import ModuleFacts
+
+if TYPE_CHECKING:
+    from fapcheck.semantic.symbols import ModuleFacts  # imported by the runs that read facts
 
 CACHE_DIR_NAME = ".fapcheck_cache"
 _FORMAT = 7
@@ -189,7 +191,7 @@ class ResultCache:
         dirs = tuple(self._pairs.setdefault(pair, pair) for pair in self._quick_stamps(probes))
         answers = pickle.dumps(probes, protocol=pickle.HIGHEST_PROTOCOL)
         stat = stat if trusted else trusted_stat(stat, self.started_ns)
-        if isinstance(facts, ModuleFacts):
+        if facts is not None and not isinstance(facts, bytes):
             facts = pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
         slots = {_FACTS: facts or b"", _FUNCTIONS: functions}
         for slot, pending in self._pending.items():

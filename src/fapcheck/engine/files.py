@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fapcheck.config import DEFAULT_EXCLUDE, Config, ConfigResolver
+from fapcheck.config import CONFIG_FILE_NAMES, DEFAULT_EXCLUDE, ROOT_MARKERS, Config, ConfigResolver
 
 if TYPE_CHECKING:
     import pathspec
 
 PYTHON_SUFFIXES = (".py", ".pyi")
+_DECIDING_NAMES = frozenset((*CONFIG_FILE_NAMES, *ROOT_MARKERS))
 
 
 @dataclass(slots=True)
@@ -248,16 +249,18 @@ def discover(paths: Sequence[str], configs: Config | ConfigResolver) -> Discover
 def _walk(top: str, settings: _Settings, found: dict[Path, Config]) -> None:
     """As `os.walk(top)` would, top-down without following links to directories: regular files and links
     (a broken one is reported when read); never FIFOs, sockets or devices, which would block or mean nothing."""
-    pending = [top]
+    pending: list[tuple[str, Config | None]] = [(top, None)]
     while pending:
-        directory = pending.pop()
+        directory, above = pending.pop()
         try:
             with os.scandir(directory) as listing:
                 entries = list(listing)
         except OSError:
             continue
         names = {entry.name for entry in entries}
-        config = settings.config(Path(directory), names)
+        # A directory without a configuration file or a root marker has the configuration of its parent.
+        config = above if above is not None and names.isdisjoint(_DECIDING_NAMES) else None
+        config = config or settings.config(Path(directory), names)
         ignores = settings.ignores_in(config)
         ignores.listed(directory, names)
         subdirectories = []
@@ -276,7 +279,7 @@ def _walk(top: str, settings: _Settings, found: dict[Path, Config]) -> None:
                 and not ignores.ignored(directory, name, is_dir=False)
             ):
                 found[Path(entry.path)] = config
-        pending.extend(sorted(subdirectories, reverse=True))
+        pending.extend((subdirectory, config) for subdirectory in sorted(subdirectories, reverse=True))
 
 
 def _readable_kind(entry: os.DirEntry[str]) -> bool:
@@ -288,6 +291,10 @@ def _readable_kind(entry: os.DirEntry[str]) -> bool:
 
 def display_path(path: Path) -> str:
     """Paths are shown relative to the current directory when they lie below it."""
+    text, cwd = os.fspath(path), os.getcwd()
+    prefix = cwd if cwd.endswith(os.sep) else cwd + os.sep
+    if os.path.isabs(text) and text.startswith(prefix) and os.path.normpath(text) == text:
+        return Path(text[len(prefix) :]).as_posix()  # as `relative_to(cwd)`, without building both paths
     try:
         return path.relative_to(Path.cwd()).as_posix()
     except ValueError:
