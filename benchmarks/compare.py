@@ -4,6 +4,11 @@
     python benchmarks/compare.py --project /work/real/dispatch
     python benchmarks/compare.py --scaling 100,1000,5000
     python benchmarks/compare.py --files 2000 --fix-only
+    python benchmarks/compare.py --project /work/real/dispatch --before HEAD~8
+
+`--before REF` also times fapcheck's own figures with its sources at a git ref, each figure for both
+versions in turn (so that both see the same load), and prints before/after ratios, the CPU of two jobs
+against one, the cold run against the libcst floor and the warm run against ruff's cached run.
 
 Every figure is the median of several runs, process start included, as wall
 time and as CPU time (user + system, of the process and every process it
@@ -207,8 +212,65 @@ def compare_fix(project: Path, repeat: int, budget: float) -> None:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+_CACHE = "{cache}"
+BEFORE = "before: "
+
+
+def _figures(single: str, source: bytes) -> list[tuple[str, list[str], bytes | None]]:
+    """fapcheck's own figures: (name, arguments, stdin)."""
+    return [
+        ("fapcheck cold", ["--no-cache", "."], None),
+        ("fapcheck cold, 1 process", ["--no-cache", "-j", "1", "."], None),
+        ("fapcheck warm", ["--cache-dir", _CACHE, "."], None),
+        ("fapcheck one file (stdin)", ["--no-cache", "-", "--stdin-filename", single], source),
+        # The editor's case: the project was checked before, so other modules' facts come from the cache.
+        (_CACHED_STDIN, ["--cache-dir", _CACHE, "-", "--stdin-filename", single], source),
+    ]
+
+
+def _checkout(ref: str, into: Path, env: dict[str, str]) -> dict[str, str]:
+    """fapcheck's sources at a git ref of this repository, and the environment that runs them."""
+    into.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", ref, "src"], capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
+    return {**env, "PYTHONPATH": str(into / "src")}
+
+
+def _before_after(results: dict[str, Timing], ref: str) -> None:
+    print(f"\nbefore ({ref}) / after (this checkout)        wall before   after  ratio    CPU before   after  ratio")
+    for name, _, _ in _figures("", b""):
+        old, new = results.get(BEFORE + name), results.get(name)
+        if old is not None and new is not None:
+            wall, cpu = old.median / new.median, old.cpu_median / new.cpu_median
+            print(
+                f"  {name:<42} {old.median:9.3f} {new.median:7.3f} {wall:6.2f}"
+                f"  {old.cpu_median:11.3f} {new.cpu_median:7.3f} {cpu:6.2f}"
+            )
+    floor = next((t for n, t in results.items() if n.startswith("libcst.parse_module")), None)
+    ruff = results.get("ruff ASYNC,FAST cached")
+    for prefix, label in ((BEFORE, "before"), ("", "after")):
+        cold, one, warm = (
+            results.get(prefix + n) for n in ("fapcheck cold", "fapcheck cold, 1 process", "fapcheck warm")
+        )
+        if cold is None or one is None:
+            continue
+        line = f"  {label:<6} CPU of 2 jobs / 1 job {cold.cpu_median / one.cpu_median:5.2f}"
+        if floor is not None:
+            line += f"; libcst floor / cold (wall) {floor.median / cold.median:5.2f}"
+        if ruff is not None and warm is not None:
+            line += f"; warm / ruff cached (wall) {warm.median / ruff.median:6.1f}"
+        print(line)
+
+
 def compare(
-    project: Path, peers: Path | None, repeat: int, budget: float, jobs: int, single: Path | None, skip: set[str]
+    project: Path,
+    peers: Path | None,
+    repeat: int,
+    budget: float,
+    jobs: int,
+    single: Path | None,
+    skip: set[str],
+    before: str | None = None,
 ) -> None:
     files = python_files(project)
     lines = sum(len(p.read_bytes().splitlines()) for p in files)
@@ -225,20 +287,22 @@ def compare(
     def add(timing: Timing) -> None:
         results[timing.name] = timing
 
-    warm_cache = scratch / "fapcheck-cache"
-    run_once([*fapcheck, "--no-cache", single_rel], project, env=env)  # byte-compiles fapcheck, as installing would
-    add(measure("fapcheck cold", [*fapcheck, "--no-cache", "."], project, repeat, budget, env=env))
-    one_process = [*fapcheck, "--no-cache", "-j", "1", "."]
-    add(measure("fapcheck cold, 1 process", one_process, project, repeat, budget, env=env))
-    run_once([*fapcheck, "--cache-dir", str(warm_cache), "."], project, env=env)
-    add(measure("fapcheck warm", [*fapcheck, "--cache-dir", str(warm_cache), "."], project, repeat, budget, env=env))
+    versions = [("", env)]
+    if before is not None:
+        versions.insert(0, (BEFORE, _checkout(before, scratch / "before", env)))
+    source = single.read_bytes()
+    for _, version_env in versions:  # byte-compiles fapcheck, as installing would
+        run_once([*fapcheck, "--no-cache", single_rel], project, env=version_env)
+    # Each figure for each version in turn, so that both see the same load.
+    for name, arguments, stdin in _figures(single_rel, source):
+        for number, (prefix, version_env) in enumerate(versions):
+            cache = scratch / f"fapcheck-cache-{number}"
+            command = [*fapcheck, *(a.replace(_CACHE, str(cache)) for a in arguments)]
+            if _CACHE in arguments and not cache.exists():
+                run_once([*fapcheck, "--cache-dir", str(cache), "."], project, env=version_env)
+            add(measure(prefix + name, command, project, repeat, budget, stdin=stdin, env=version_env))
     for timing in fix_timings(project, scratch, repeat, budget, env):
         add(timing)
-    stdin = [*fapcheck, "--no-cache", "-", "--stdin-filename", single_rel]
-    add(measure("fapcheck one file (stdin)", stdin, project, repeat, budget, stdin=single.read_bytes(), env=env))
-    # The editor's case: the project was checked before, so other modules' facts come from the cache.
-    cached_stdin = [*fapcheck, "--cache-dir", str(warm_cache), "-", "--stdin-filename", single_rel]
-    add(measure(_CACHED_STDIN, cached_stdin, project, repeat, budget, stdin=single.read_bytes(), env=env))
     floor = [sys.executable, "-c", PARSE_ALL, str(listing), str(jobs)]
     add(measure(f"libcst.parse_module, every file, {jobs} processes", floor, project, repeat, budget))
     add(measure("ast.parse, every file, 1 process", [sys.executable, "-c", AST_ALL, str(listing)], project, 3, budget))
@@ -273,6 +337,8 @@ def compare(
     memory = peak_memory_mb([*fapcheck, "--no-cache", "."], project, env=env)
     print(f"\nfapcheck cold peak memory (all processes): {memory:.0f} MB")
     _ratios(results)
+    if before is not None:
+        _before_after(results, before)
     shutil.rmtree(scratch, ignore_errors=True)
 
 
@@ -339,6 +405,7 @@ def main() -> None:
     parser.add_argument("--skip", default="", help="comma-separated peers not to run (ruff,flake8,fixit,pylint)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes for the libcst floor, pylint")
     parser.add_argument("--fix-only", action="store_true", help="only time --fix on a fixed tree against a warm check")
+    parser.add_argument("--before", help="a git ref: fapcheck's figures at that ref too, and each before/after ratio")
     args = parser.parse_args()
     skip = {name.strip() for name in args.skip.split(",") if name.strip()}
     if args.scaling:
@@ -348,7 +415,8 @@ def main() -> None:
         compare_fix(args.project.resolve(), args.repeat, args.budget)
         return
     if args.project is not None:
-        compare(args.project.resolve(), args.peers, args.repeat, args.budget, args.jobs, args.one_file, skip)
+        project = args.project.resolve()
+        compare(project, args.peers, args.repeat, args.budget, args.jobs, args.one_file, skip, args.before)
         return
     root = Path(tempfile.mkdtemp(prefix="fapcheck-bench-project-"))
     generate(root, args.files)
@@ -362,7 +430,7 @@ def main() -> None:
     # the rules for async code land.
     single = args.one_file or root / "app" / "api" / "routes" / "entity3.py"
     try:
-        compare(root, args.peers, args.repeat, args.budget, args.jobs, single, skip)
+        compare(root, args.peers, args.repeat, args.budget, args.jobs, single, skip, args.before)
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -275,3 +276,38 @@ def test_a_path_that_does_not_exist_prints_only_the_error(tmp_path: Path) -> Non
         "",
         "error: missing.py: No such file or directory\n",
     )
+
+
+VALUES = ["3", "0", "x", "-1", "+2", " 4", "٣", "json", "JSON", "bogus", "", "-", "pyproject.toml", "missing/x.toml"]
+
+
+@pytest.mark.parametrize("command", ["check", "layers", "graph", "explain"])
+def test_options_convert_as_typer_converts_them(project: Path, command: str) -> None:
+    """Option values are converted without pydantic, to what typer's own conversion gives, errors included."""
+    pytest.importorskip("typer._coercion", reason="typer < 0.29 converts with click types")
+    import typer.main
+    from typer._click import Context
+    from typer._click.exceptions import BadParameter
+    from typer._coercion import build_runtime_param
+
+    from fapcheck.cli import _PlainConversion
+
+    write(project, {"pyproject.toml": "[tool.fapcheck]\n"})
+    group = typer.main.get_command(app)
+    click_command = group.commands[command]  # type: ignore[attr-defined]
+    ctx = Context(click_command)
+
+    def converted(conversion: Any, param: Any, value: object) -> object:
+        try:
+            return conversion.coerce(value, param=param, ctx=ctx)
+        except BadParameter as error:
+            return ("error", error.format_message())
+
+    for param in click_command.get_params(ctx):
+        multiple = param.multiple or param.nargs == -1
+        values = [(v, "a") for v in VALUES] if multiple else VALUES
+        candidates: list[object] = [None, param.default, True, *values]
+        for value in candidates:
+            typer_conversion = build_runtime_param(param.type_descriptor)
+            expected = converted(typer_conversion, param, value)
+            assert converted(_PlainConversion(), param, value) == expected, (param.name, value)

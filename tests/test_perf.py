@@ -188,7 +188,8 @@ try:
     app(sys.argv[1:], prog_name="fapcheck")
 except SystemExit:
     pass
-sys.stderr.write("imported: " + " ".join(m for m in ("libcst", "rich") if m in sys.modules) + "\\n")
+watched = ("libcst", "rich", "pydantic", "pathspec", "tomllib")
+sys.stderr.write("imported: " + " ".join(m for m in watched if m in sys.modules) + "\\n")
 """
 
 
@@ -204,6 +205,17 @@ def test_a_warm_run_does_not_import_libcst(project: Path) -> None:
     write(project, {**ROUTE_TO_REPO, "app/repositories/__init__.py": "", "app/repositories/users.py": ""})
     assert imported_modules(project) == "imported: libcst"
     assert imported_modules(project) == "imported:"
+
+
+def test_a_warm_run_imports_what_it_uses(project: Path) -> None:
+    """pydantic never (typer would convert the options with it), pathspec and tomllib only for the files
+    that need them: a .gitignore or extend-exclude, a configuration file."""
+    write(project, {**ROUTE_TO_REPO, "app/repositories/__init__.py": "", "app/repositories/users.py": ""})
+    assert imported_modules(project, "--output-format", "concise", "--jobs", "1") == "imported: libcst"
+    assert imported_modules(project, "--output-format", "concise", "--jobs", "1") == "imported:"
+    write(project, {".gitignore": "build/\n", "pyproject.toml": "[tool.fapcheck]\n"})
+    imported_modules(project)  # a new configuration: checked again
+    assert imported_modules(project) == "imported: pathspec tomllib"
 
 
 def test_one_file_that_no_rule_needs_does_not_import_libcst(project: Path) -> None:
@@ -223,6 +235,24 @@ def test_answers_confirmed_once_are_stamped_for_the_next_run(project: Path, monk
 
     monkeypatch.setattr(ProjectIndex, "still_holds", no_questions)
     assert runner.invoke(app, ["--output-format", "concise"]).output == first.output
+
+
+def test_only_directories_that_exist_are_stamped(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A missing directory (a third-party module's would-be package) is vouched for by its parent's stamp."""
+    write(project, {**ROUTE_TO_REPO, "app/api/deps.py": "import sqlalchemy.orm\nfrom app.nothing.here import x\n"})
+    aged(project)
+    first = runner.invoke(app, ["--output-format", "concise"])
+    (pack,) = (project / CACHE_DIR_NAME).rglob("*.pickle")
+    with pack.open("rb") as stream:
+        entries = pickle.load(stream)
+    stamped = {directory for entry in entries.values() for directory, _ in entry[4]}
+    assert stamped and all(Path(directory).is_dir() for directory in stamped)
+    monkeypatch.setattr(batch, "_checker", no_checker)
+    assert runner.invoke(app, ["--output-format", "concise"]).output == first.output
+    monkeypatch.undo()
+    aged(project)
+    write(project, {"app/repositories/users.py": "class UserRepository: ...\n"})  # a missing directory appears
+    assert "FAP101" in runner.invoke(app, ["--output-format", "concise"]).output
 
 
 def test_a_finding_that_depends_on_another_file_s_content_follows_it(project: Path) -> None:
@@ -308,10 +338,12 @@ def test_corrupt_stored_facts_are_read_from_the_module_again(project: Path, fact
     write(project, DEPS_AND_ROUTE)
     first = runner.invoke(app, ["--output-format", "concise"])
     (pack,) = (project / CACHE_DIR_NAME).rglob("*.pickle")
-    entries = pickle.loads(pack.read_bytes())
+    with pack.open("rb") as stream:  # the entries, then their pickled facts
+        entries, heavy = pickle.load(stream), pickle.load(stream)
     deps = str(project / "app/api/deps.py")
-    entries[deps] = (*entries[deps][:7], b"not a pickle")
-    pack.write_bytes(pickle.dumps(entries))
+    answers, _, functions = heavy[deps]
+    heavy[deps] = (answers, b"not a pickle", functions)
+    pack.write_bytes(pickle.dumps(entries) + pickle.dumps(heavy))
     route = "app/api/routes/items.py"
     stdin = runner.invoke(
         app, ["--output-format", "concise", "--stdin-filename", route, "-"], input=(project / route).read_bytes()

@@ -270,3 +270,25 @@ def test_an_imported_module_nested_too_deeply_is_never_parsed(project: Path) -> 
     result = fapcheck(project)
     assert (result.returncode, result.stderr) == (1, b"")
     assert result.stdout.decode().splitlines()[0].startswith("app/services/deep.py:1:1: FAP001 cannot parse file")
+
+
+@pytest.mark.parametrize(
+    ("text", "suspect"),
+    [
+        ("x = " + "not " * 400 + "y\n", True),
+        ("x = " + "- " * 399 + "1\n", False),
+        ("x = " + "-" * 400 + "1\n", True),
+        ("f = " + "lambda: " * 400 + "0\n", True),
+        ("async def f():\n    " + "await " * 400 + "g()\n", True),
+        ("x = " + "knot " * 400 + "y\n", False),  # a keyword only at a word boundary
+        ("# " + "-" * 300 + "\n" + "x = a * b\n" * 200, False),  # many operators, no run of them
+    ],
+)
+def test_runs_of_prefix_operators_are_suspects(text: str, suspect: bool) -> None:
+    import re
+
+    from fapcheck.semantic.source import _operator_run
+
+    bounded = r"(?:(?:\bnot\b|\blambda\b[^:\n]*:|\bawait\b|[-+~*])\s*){400,}"  # the plain form of the pattern
+    assert _operator_run(text) is suspect
+    assert (re.search(bounded, text) is not None) is suspect

@@ -7,13 +7,12 @@ import sys
 from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TextIO, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TextIO, TypeVar, get_args
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from fapcheck import __version__
-from fapcheck.baseline import BaselineError
 from fapcheck.catalog import BY_CODE, CATALOG, LAYERS, UNMAPPED
 from fapcheck.config import ConfigError, ConfigResolver
 
@@ -33,7 +32,92 @@ class _DefaultCheckGroup(TyperGroup):
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
             args = ["check", *args]
+        _convert_plainly(self.get_params(ctx))
         return super().parse_args(ctx, args)
+
+
+class _PlainValues(TyperCommand):
+    """Converts the values of plain options without pydantic.
+
+    typer 0.29 converts every parameter that is not a flag, even an option left out, through a pydantic
+    validator it builds on first use; importing pydantic and building those costs about 100 ms a run, more
+    than a warm run spends on the files. fapcheck's options hold strings, paths, a count and choices,
+    converted here as typer converts them; a value typer may reject, or a type not listed here, goes through
+    typer's own conversion, so its messages stay the same. Older typer versions convert with click types.
+    """
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        _convert_plainly(self.get_params(ctx))
+        return super().parse_args(ctx, args)
+
+
+def _convert_plainly(params: Sequence[Any]) -> None:
+    for param in params:
+        if getattr(param, "_runtime_param", False) is None:  # typer >= 0.29, nothing converted yet
+            setattr(param, "_runtime_param", _PlainConversion())  # noqa: B010
+
+
+class _PlainConversion:
+    """typer's `RuntimeParam` for the plain values of `_PlainValues`."""
+
+    def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
+        multiple = param.multiple or param.nargs == -1
+        if value is None:
+            return () if multiple else None
+        descriptor = param.type_descriptor
+        info = descriptor.parameter_info
+        if multiple and isinstance(value, (list, tuple)):
+            kinds = get_args(descriptor.annotation)
+            kind = kinds[0] if len(kinds) == 1 else None
+            items = [_plain_value(kind, item, info, ctx) for item in value]
+            if not any(item is _UNSURE for item in items):
+                return items
+        elif not multiple:
+            converted = _plain_value(descriptor.annotation, value, info, ctx)
+            if converted is not _UNSURE:
+                return converted
+        from typer._coercion import build_runtime_param
+
+        typer_conversion = build_runtime_param(descriptor)
+        setattr(param, "_runtime_param", typer_conversion)  # noqa: B010
+        return typer_conversion.coerce(value, param=param, ctx=ctx)
+
+
+_UNSURE = object()
+_PLAIN_PATH = {"exists": False, "file_okay": True, "dir_okay": True, "writable": False, "readable": True}
+
+
+def _plain_value(kind: Any, value: Any, info: Any, ctx: Any) -> Any:
+    """The value typer would give, or `_UNSURE`."""
+    if getattr(info, "parser", None) is not None:
+        return _UNSURE
+    if kind is str or kind is bool:
+        return value if isinstance(value, kind) else _UNSURE
+    if kind is int:
+        number = value if type(value) is int else None
+        if isinstance(value, str) and value.isascii() and value.isdigit():
+            number = int(value)
+        low, high = getattr(info, "min", None), getattr(info, "max", None)
+        if number is None or (low is not None and number < low) or (high is not None and number > high):
+            return _UNSURE
+        return number
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        if isinstance(value, kind):
+            return value
+        sensitive = getattr(info, "case_sensitive", True)
+        if isinstance(value, str) and getattr(ctx, "token_normalize_func", None) is None:
+            for choice in kind:
+                if str(choice.value) == value or (not sensitive and str(choice.value).casefold() == value.casefold()):
+                    return choice
+        return _UNSURE
+    if kind is Path and getattr(info, "path_type", None) is None and isinstance(value, str) and value:
+        plain = all(getattr(info, flag, default) == default for flag, default in _PLAIN_PATH.items())
+        if not plain or getattr(info, "resolve_path", False) or getattr(info, "allow_dash", False):
+            return _UNSURE
+        if os.path.exists(value) and not os.access(value, os.R_OK):
+            return _UNSURE  # typer says why
+        return Path(value)
+    return _UNSURE
 
 
 app = typer.Typer(
@@ -70,8 +154,6 @@ def _guard(action: Callable[[], T]) -> T:
         return action()
     except ConfigError as error:
         _fail(error.problems)
-    except BaselineError as error:
-        _fail([str(error)])
     except (typer.Exit, KeyboardInterrupt):  # typer turns Ctrl-C into exit 130; `__main__` says so
         raise
     except BrokenPipeError:  # `fapcheck | head`: the reader left, nothing more to say
@@ -79,6 +161,9 @@ def _guard(action: Callable[[], T]) -> T:
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_ERROR  # type: ignore[return-value]
     except Exception as error:  # an internal error must never show a traceback to users
+        baseline = sys.modules.get("fapcheck.baseline")  # imported only by the runs that use a baseline
+        if baseline is not None and isinstance(error, baseline.BaselineError):
+            _fail([str(error)])
         if _VERBOSE[0]:
             import traceback
 
@@ -128,7 +213,7 @@ SelectOption = Annotated[
 ]
 
 
-@app.command("check")
+@app.command("check", cls=_PlainValues)
 def check(
     paths: Annotated[list[str] | None, typer.Argument(help="Files or directories to check; '-' reads stdin.")] = None,
     select: SelectOption = None,
@@ -398,7 +483,7 @@ def rules_command() -> None:
     _table(("code", "name", "family", "fixable", "default"), rows, sys.stdout)
 
 
-@app.command("explain")
+@app.command("explain", cls=_PlainValues)
 def explain(code: Annotated[str, typer.Argument(help="A rule code, e.g. FAP301.")]) -> None:
     """Print the documentation of a rule."""
     from fapcheck.config import did_you_mean
@@ -418,7 +503,7 @@ class LayersFormat(str, Enum):
     json = "json"
 
 
-@app.command("layers")
+@app.command("layers", cls=_PlainValues)
 def layers_command(
     paths: Annotated[list[str] | None, typer.Argument(help="Files or directories to map.")] = None,
     output_format: Annotated[
@@ -462,7 +547,7 @@ class GraphFormat(str, Enum):
     dot = "dot"
 
 
-@app.command("graph")
+@app.command("graph", cls=_PlainValues)
 def graph_command(
     paths: Annotated[list[str] | None, typer.Argument(help="Files or directories to include.")] = None,
     graph_format: Annotated[GraphFormat, typer.Option("--format", help="Mermaid (default) or Graphviz DOT.")] = (

@@ -9,18 +9,13 @@ from __future__ import annotations
 import difflib
 import os
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from fapcheck.catalog import BY_CODE, LAYERS
 from fapcheck.layers import LayerMap, compile_pattern
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
 
 DEFAULT_EXCLUDE: tuple[str, ...] = (
     ".git/",
@@ -170,17 +165,26 @@ def find_config(start: Path) -> tuple[Path, Settings] | None:
     return None
 
 
-def _config_in(directory: Path) -> tuple[Path, Settings] | None:
+def _config_in(directory: Path, listing: Collection[str] | None = None) -> tuple[Path, Settings] | None:
     for name in CONFIG_FILE_NAMES:
         candidate = directory / name
-        if candidate.is_file():
+        if _holds(directory, name, listing, os.path.isfile):
             settings = settings_in(candidate)
             if settings is not None:
                 return candidate, settings
     return None
 
 
+def _holds(directory: Path, name: str, listing: Collection[str] | None, test: Callable[[str], bool]) -> bool:
+    """`test` of the entry `name` of `directory`; an entry its listing lacks is not there."""
+    return (listing is None or name in listing) and test(os.path.join(directory, name))
+
+
 def read_toml(path: Path) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):  # imported only where a configuration file is read
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
     try:
         with path.open("rb") as handle:
             data: dict[str, Any] = tomllib.load(handle)
@@ -230,16 +234,18 @@ class ConfigResolver:
     def for_file(self, path: Path) -> Config:
         return self.for_directory(Path(os.path.abspath(path)).parent)
 
-    def for_directory(self, directory: Path) -> Config:
+    def for_directory(self, directory: Path, listing: Collection[str] | None = None) -> Config:
+        """The configuration of the files in `directory`; `listing`, the names it holds when the caller
+        has listed it, spares asking the disk about each configuration file and root marker."""
         if self._fixed is not None:
             return self._fixed
-        return self._resolve(Path(os.path.abspath(directory)))[0]
+        return self._resolve(Path(os.path.abspath(directory)), listing)[0]
 
-    def _resolve(self, directory: Path) -> tuple[Config, bool]:
+    def _resolve(self, directory: Path, listing: Collection[str] | None = None) -> tuple[Config, bool]:
         known = self._by_directory.get(directory)
         if known is not None:
             return known
-        found = None if self._isolated else _config_in(directory)
+        found = None if self._isolated else _config_in(directory, listing)
         if found is not None:
             path, settings = found
             config = self._by_source.get(path)
@@ -250,7 +256,7 @@ class ConfigResolver:
             parent = self._resolve(directory.parent) if directory.parent != directory else None
             if parent is not None and parent[0].source is not None:
                 resolved = parent  # under a configuration file: its root and settings
-            elif any(os.path.lexists(directory / marker) for marker in ROOT_MARKERS):
+            elif any(_holds(directory, marker, listing, os.path.lexists) for marker in ROOT_MARKERS):
                 resolved = (self._finish(Config(root=directory)), True)
             elif parent is not None and parent[1]:
                 resolved = parent

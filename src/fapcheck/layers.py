@@ -12,11 +12,13 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from fapcheck.catalog import DEPENDENCY, LAYERS, MODEL, REPOSITORY, ROUTE, SCHEMA, SERVICE, UNMAPPED
 from fapcheck.evidence import content_evidence
+
+if TYPE_CHECKING:
+    import pathspec
 
 # Directory names of the zero-configuration preset (SPEC §1).
 PRESET_DIRECTORIES: Mapping[str, tuple[str, ...]] = {
@@ -79,6 +81,8 @@ UNMAPPED_DECISION = LayerDecision(UNMAPPED, "")
 
 def compile_pattern(pattern: str) -> pathspec.GitIgnoreSpec:
     """Compile one gitignore-style pattern; raises ValueError when it is invalid."""
+    import pathspec  # only for configurations with patterns
+
     try:
         return pathspec.GitIgnoreSpec.from_lines([pattern])
     except Exception as error:  # pathspec raises its own error types

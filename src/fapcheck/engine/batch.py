@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 
 from fapcheck.config import Config
 from fapcheck.engine.cache import ResultCache
-from fapcheck.engine.plan import Planner
 from fapcheck.findings import FileResult, Finding
 from fapcheck.semantic.index import Contents, KnownFacts, KnownFunctions, ProjectIndex, Stamps, digest_of, file_stat
 
@@ -182,6 +181,8 @@ def _check_stdin(
     config: Config, known: Known, source: bytes, path: Path, display: str
 ) -> tuple[FileResult, Parsed, ParsedFunctions]:
     """An editor's one file: libcst is imported only if a rule may fire in it."""
+    from fapcheck.engine.plan import Planner  # not on a run the cache answers
+
     plan = Planner(config).plan(source, path, display)
     if plan.result is not None:
         return plan.result, (), ()
@@ -264,24 +265,45 @@ Processed = tuple[Outcome, "FileFix | None"]
 
 
 # Lower layers are checked first: the routes checked after them then find the facts of the services
-# they call already collected. Output is sorted by path, whatever the order of checking.
+# they call already collected. Within a layer the biggest files go first, so that the last files handed
+# out are small ones. Output is sorted by path, whatever the order of checking.
 _CHECK_ORDER = {layer: rank for rank, layer in enumerate(("model", "schema", "repository", "service", "dependency"))}
 
 
-def _check_order(todo: list[tuple[Path, str]], config: Config) -> list[tuple[Path, str]]:
+def _check_order(todo: list[tuple[Path, str]], config: Config) -> list[tuple[Path, str, int]]:
+    """The files in the order they are checked, each with its size."""
     layer_map = config.layer_map()
     last = len(_CHECK_ORDER)
-    return sorted(todo, key=lambda item: (_CHECK_ORDER.get(layer_map.path_layer(item[0]), last), item[1]))
+    sized = [(path, display, (file_stat(path) or (0, 0))[1]) for path, display in todo]
+    return sorted(sized, key=lambda item: (_CHECK_ORDER.get(layer_map.path_layer(item[0]), last), -item[2], item[1]))
+
+
+def _chunks(ordered: list[tuple[Path, str, int]], jobs: int) -> list[list[tuple[Path, str]]]:
+    """Consecutive files of about the same total size, eight chunks per process at least: a chunk of big
+    files holds fewer of them, so the chunk checked last does not decide when the run ends."""
+    target = max(1, sum(size for *_, size in ordered) // (jobs * 8))
+    chunks: list[list[tuple[Path, str]]] = []
+    chunk: list[tuple[Path, str]] = []
+    weight = 0
+    for path, display, size in ordered:
+        chunk.append((path, display))
+        weight += size
+        if weight >= target or len(chunk) >= _CHUNK_MAX:
+            chunks.append(chunk)
+            chunk, weight = [], 0
+    if chunk:
+        chunks.append(chunk)
+    return chunks
 
 
 def _check_all(
     todo: list[tuple[Path, str]], config: Config, jobs: int, known: Known, fixing: Fixing | None
 ) -> Iterator[Processed]:
-    todo = _check_order(todo, config)
-    if jobs <= 1 or len(todo) < MIN_POOL_FILES:
+    ordered = _check_order(todo, config)
+    if jobs <= 1 or len(ordered) < MIN_POOL_FILES:
         checker = _checker(config, known)
         with _rare_collections():
-            for path, display in todo:
+            for path, display, _ in ordered:
                 yield _process(checker, path, display, fixing)
         return
     import multiprocessing
@@ -290,8 +312,7 @@ def _check_all(
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     if context.get_start_method() == "fork":
         _warm(config)  # children inherit the imported parser and rules instead of each importing them
-    size = max(1, min(_CHUNK_MAX, len(todo) // (jobs * 8)))
-    chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
+    chunks = _chunks(ordered, jobs)
     exchange = tempfile.mkdtemp(prefix="fapcheck-facts-")
     try:
         initargs = (config, known, exchange, fixing)

@@ -8,6 +8,11 @@ directories its check asked the project index about (another module's
 existence and layer). An entry is used when the file's bytes are unchanged
 (the stat shortcut skips reading them) and every stamp still holds.
 
+A pack is two pickles: the entries a warm run reads, then what only some runs
+need (the answers behind the stamps, the module facts other files' checks read),
+unpickled when first asked for. Both come from one read of one file, so they
+always belong together.
+
 Writes go to a temporary file renamed over the pack, so readers never see a
 half-written pack; two runs sharing a directory may drop each other's new
 entries, never corrupt them. An unreadable, corrupt or foreign pack is ignored
@@ -18,6 +23,7 @@ data classes, so a planted file cannot run code.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import io
 import os
@@ -25,14 +31,15 @@ import pickle
 import shutil
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from fapcheck import __version__
 from fapcheck.config import Config
 from fapcheck.findings import FileResult
 from fapcheck.semantic.index import (
+    RACY_NS,
     Contents,
     KnownFacts,
     KnownFunctions,
@@ -44,33 +51,28 @@ from fapcheck.semantic.index import (
     trusted_stat,
 )
 from fapcheck.semantic.storage import SafeUnpickler, unpickle, write_atomic
-from fapcheck.semantic.symbols import ModuleFacts
+
+if TYPE_CHECKING:
+    from fapcheck.semantic.symbols import ModuleFacts  # imported by the runs that read facts
 
 CACHE_DIR_NAME = ".fapcheck_cache"
 _FORMAT = 7
 _PACKS_KEPT = 8
 
 
-# (display path, digest, trusted (mtime_ns, size) or None, result, directory stamps, pickled answers,
-# other files whose content the result depends on, the module's own facts for other files' checks, and its
-# function facts for FAP406's call graph, both pickled: a run that needs none of them, such as a warm run,
-# never pays for unpickling them).
-# A plain tuple: a pack of thousands loads several times faster than with a class per entry. The
-# (directory, mtime) pairs are shared objects, stored once per pack; the answers behind them are only
-# unpickled when a directory changed.
-Entry = tuple[
-    str,
-    bytes,
-    "tuple[int, int] | None",
-    FileResult,
-    "tuple[tuple[str, int | None], ...]",
-    bytes,
-    Contents,
-    bytes,
-    bytes,
-]
-_ENTRY_SIZE = 9
-_FACTS, _FUNCTIONS = 7, 8  # the entry slots of the pickled module facts and function facts
+# What a warm run reads of each file: (display path, digest, trusted (mtime_ns, size) or None, result,
+# directory stamps, other files whose content the result depends on). A plain tuple: a pack of thousands
+# loads several times faster than with a class per entry. The (directory, mtime) pairs are shared objects,
+# stored once per pack.
+Entry = tuple[str, bytes, "tuple[int, int] | None", FileResult, "tuple[tuple[str, int | None], ...]", Contents]
+_ENTRY_SIZE = 6
+# What only some runs read, pickled: the answers behind the directory stamps (read when a directory
+# changed), the module's own facts for other files' checks and its function facts for FAP406's call graph
+# (read when some file is checked). A pack holds the entries, then these in a pickle of their own, read
+# only when asked for.
+Heavy = tuple[bytes, bytes, bytes]
+_ANSWERS, _FACTS, _FUNCTIONS = 0, 1, 2
+_NO_HEAVY: Heavy = (b"", b"", b"")
 
 
 def _build_fingerprint() -> str:
@@ -94,24 +96,42 @@ class ResultCache:
     def __init__(self, directory: Path, config: Config) -> None:
         self.directory = directory
         self.pack = directory / f"v{_FORMAT}" / f"{settings_key(config)}.pickle"
-        self.entries = self._load()
+        self.entries, self._heavy_blob = self._load()
+        self._heavy: dict[str, Heavy] | None = None
         self.started_ns = time.time_ns()
-        self.changed: dict[str, Entry] = {}
+        # Entries to write, each with its heavy part (None: the one the pack holds, unchanged).
+        self.changed: dict[str, tuple[Entry, Heavy | None]] = {}
         self._pairs: dict[tuple[str, int | None], tuple[str, int | None]] = {}
         self._dirs: dict[tuple[str, int | None], bool] = {}
-        # Pickled facts for entries not stored yet, by entry slot: (digest they describe, blob).
+        self._stamps_now: dict[str, int | None] = {}
+        self._vouchers: dict[str, tuple[str, int] | None] = {}
+        # Pickled facts for entries not stored yet, by heavy slot: (digest they describe, blob).
         self._pending: dict[int, dict[str, tuple[bytes, bytes]]] = {_FACTS: {}, _FUNCTIONS: {}}
 
-    def _load(self) -> dict[str, Entry]:
+    def _load(self) -> tuple[dict[str, Entry], bytes]:
+        """The entries of the pack, and the bytes of its heavy part (unpickled when first needed)."""
         try:
             data = self.pack.read_bytes()
         except OSError:
-            return {}
+            return {}, b""
+        stream = io.BytesIO(data)
         try:
-            loaded = SafeUnpickler(io.BytesIO(data)).load()
+            loaded = _without_collections(SafeUnpickler(stream).load)
         except Exception:  # corrupt or foreign: start afresh, the next save rewrites it
-            return {}
-        return loaded if isinstance(loaded, dict) else {}  # entries are checked when used
+            return {}, b""
+        if not isinstance(loaded, dict):
+            return {}, b""
+        return loaded, data[stream.tell() :]  # entries are checked when used
+
+    def heavy(self) -> dict[str, Heavy]:
+        if self._heavy is None:
+            self._heavy = _heavy_part(self._heavy_blob)
+            self._heavy_blob = b""
+        return self._heavy
+
+    def _heavy_of(self, key: str) -> Heavy:
+        found = self.heavy().get(key)
+        return found if type(found) is tuple and len(found) == len(_NO_HEAVY) else _NO_HEAVY
 
     def lookup(self, path: Path, display: str, index: ProjectIndex) -> FileResult | None:
         """The stored result of an unchanged file whose directory answers still hold, else None."""
@@ -119,7 +139,7 @@ class ResultCache:
         entry = self.entries.get(key)
         if type(entry) is not tuple or len(entry) != _ENTRY_SIZE or entry[0] != display:
             return None
-        _, digest, known_stat, result, dirs, answers, contents, facts, functions = entry
+        _, digest, known_stat, result, dirs, contents = entry
         stat = file_stat(path)
         if stat is None or not isinstance(result, FileResult):
             return None
@@ -135,6 +155,7 @@ class ResultCache:
         if contents and not index.contents_hold(contents):
             return None
         if not self._unchanged(dirs):
+            answers, facts, functions = self._heavy_of(key)
             stamps = _loads(answers)
             if stamps is None or not index.still_holds(stamps):
                 return None
@@ -142,7 +163,7 @@ class ResultCache:
             restamped = index.restamped(stamps)
             self.store(path, display, digest, fresh_stat, result, restamped, contents, facts, functions, trusted=True)
         elif fresh_stat != known_stat:
-            self.changed[key] = (display, digest, fresh_stat, result, dirs, answers, contents, facts, functions)
+            self.changed[key] = ((display, digest, fresh_stat, result, dirs, contents), None)
         return result
 
     def _unchanged(self, dirs: tuple[tuple[str, int | None], ...]) -> bool:
@@ -167,18 +188,49 @@ class ResultCache:
         functions: bytes = b"",
         trusted: bool = False,
     ) -> None:
-        dirs = tuple(self._pairs.setdefault((d, stamp), (d, stamp)) for d, stamp, _ in probes)
+        dirs = tuple(self._pairs.setdefault(pair, pair) for pair in self._quick_stamps(probes))
         answers = pickle.dumps(probes, protocol=pickle.HIGHEST_PROTOCOL)
         stat = stat if trusted else trusted_stat(stat, self.started_ns)
-        if isinstance(facts, ModuleFacts):
+        if facts is not None and not isinstance(facts, bytes):
             facts = pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
         slots = {_FACTS: facts or b"", _FUNCTIONS: functions}
         for slot, pending in self._pending.items():
             found = pending.pop(str(path), None)
             if not slots[slot] and found is not None and found[0] == digest:
                 slots[slot] = found[1]
-        entry = (display, digest, stat, result, dirs, answers, contents, slots[_FACTS], slots[_FUNCTIONS])
-        self.changed[str(path)] = entry
+        entry = (display, digest, stat, result, dirs, contents)
+        self.changed[str(path)] = (entry, (answers, slots[_FACTS], slots[_FUNCTIONS]))
+
+    def _quick_stamps(self, probes: Stamps) -> dict[tuple[str, int | None], None]:
+        """The stamps a warm run compares: those of the directories asked about that exist. A directory that
+        did not exist is vouched for by the stamp of the closest one above it that does (creating it changes
+        that one), taken before it was seen missing once more; its recorded answers are asked again only
+        when that stamp no longer holds."""
+        quick: dict[tuple[str, int | None], None] = {}
+        for directory, stamp, _ in probes:
+            voucher = self._voucher(directory) if stamp == 0 else None
+            quick[voucher or (directory, stamp)] = None
+        return quick
+
+    def _voucher(self, directory: str) -> tuple[str, int] | None:
+        if directory not in self._vouchers:
+            found = None
+            parent = os.path.dirname(directory)
+            if parent != directory:
+                stamp = self._stamp_now(parent)
+                if stamp == 0:
+                    found = self._voucher(parent)  # missing too: whatever vouches for it vouches for both
+                elif stamp is not None and mtime_ns(directory) == 0:
+                    found = (parent, stamp)
+            self._vouchers[directory] = found
+        return self._vouchers[directory]
+
+    def _stamp_now(self, directory: str) -> int | None:
+        """A directory's mtime (0: missing), taken once; None when too recent to vouch for anything."""
+        if directory not in self._stamps_now:
+            mtime = mtime_ns(directory)
+            self._stamps_now[directory] = None if mtime > time.time_ns() - RACY_NS else mtime
+        return self._stamps_now[directory]
 
     def attach_facts(self, parsed: Iterable[tuple[str, bytes, ModuleFacts]]) -> None:
         """Facts of modules parsed while other files were checked, kept with each module's own entry
@@ -192,12 +244,14 @@ class ResultCache:
     def _attach(self, slot: int, parsed: Iterable[tuple[str, bytes, object]]) -> None:
         for path, digest, value in parsed:
             blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-            entry = self.changed.get(path) or self.entries.get(path)
+            changed = self.changed.get(path)
+            entry, heavy = changed if changed is not None else (self.entries.get(path), None)
             if type(entry) is tuple and len(entry) == _ENTRY_SIZE and entry[1] == digest:
-                if not entry[slot]:
-                    updated = list(entry)
+                heavy = heavy or self._heavy_of(path)
+                if not heavy[slot]:
+                    updated = list(heavy)
                     updated[slot] = blob
-                    self.changed[path] = cast(Entry, tuple(updated))
+                    self.changed[path] = (entry, cast(Heavy, tuple(updated)))
             else:  # its entry is stored later in this run
                 self._pending[slot][path] = (digest, blob)
 
@@ -211,11 +265,14 @@ class ResultCache:
 
     def _known(self, slot: int) -> dict[str, tuple[bytes, bytes]]:
         known: dict[str, tuple[bytes, bytes]] = {}
-        for path, entry in {**self.entries, **self.changed}.items():
-            blob = entry[slot] if type(entry) is tuple and len(entry) == _ENTRY_SIZE else None
-            if isinstance(blob, bytes) and blob:
-                known[path] = (entry[1], blob)
-        return known
+        heavy = self.heavy()
+        for path, entry in self.entries.items():
+            found = heavy.get(path)
+            if type(entry) is tuple and len(entry) == _ENTRY_SIZE and type(found) is tuple and len(found) == 3:
+                known[path] = (entry[1], found[slot])
+        for path, (entry, changed) in self.changed.items():
+            known[path] = (entry[1], (changed or self._heavy_of(path))[slot])
+        return {path: item for path, item in known.items() if isinstance(item[1], bytes) and item[1]}
 
     def save(self) -> str | None:
         """Write the pack if anything changed; a warning when the directory cannot be written."""
@@ -226,14 +283,48 @@ class ResultCache:
             gitignore = self.directory / ".gitignore"
             if not gitignore.exists():
                 write_atomic(gitignore, b"# Created by fapcheck automatically.\n*\n")
-            entries = {**self.entries, **self._load(), **self.changed}  # keep what a concurrent run added
-            entries = {k: v for k, v in entries.items() if k in self.changed or os.path.exists(k)}
-            write_atomic(self.pack, pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL))
+            # Keep what a concurrent run added: each entry goes with the heavy part of the same pack.
+            theirs, their_heavy = self._load()
+            heavy = self.heavy()
+            entries: dict[str, tuple[Entry, Heavy]] = {}
+            for source, source_heavy in ((self.entries, heavy), (theirs, _heavy_part(their_heavy))):
+                for key, entry in source.items():
+                    entries[key] = (entry, source_heavy.get(key) or _NO_HEAVY)
+            for key, (entry, changed) in self.changed.items():
+                entries[key] = (entry, changed or heavy.get(key) or _NO_HEAVY)
+            kept = {k: v for k, v in entries.items() if k in self.changed or os.path.exists(k)}
+            protocol = pickle.HIGHEST_PROTOCOL
+            index = pickle.dumps({k: entry for k, (entry, _) in kept.items()}, protocol=protocol)
+            write_atomic(self.pack, index + pickle.dumps({k: h for k, (_, h) in kept.items()}, protocol=protocol))
             _prune(self.pack.parent)
             _drop_other_formats(self.directory)
         except OSError as error:
             return f"cannot write the cache in {self.directory}: {error.strerror or error}; continuing without it"
         return None
+
+
+def _heavy_part(blob: bytes) -> dict[str, Heavy]:
+    if not blob:
+        return {}
+    try:
+        loaded = _without_collections(SafeUnpickler(io.BytesIO(blob)).load)
+    except Exception:  # corrupt: as if nothing were stored, the next save rewrites it
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
+T = TypeVar("T")
+
+
+def _without_collections(load: Callable[[], T]) -> T:
+    """Unpickling builds many objects and no garbage: the cyclic collector would only walk them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return load()
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _loads(answers: bytes) -> Stamps | None:

@@ -1,20 +1,31 @@
-"""Find the files to check: walk directories, honour excludes and .gitignore files."""
+"""Find the files to check: walk directories, honour excludes and .gitignore files.
+
+Directories are listed with `os.scandir`, whose entries tell files from directories without a `stat` each.
+The default excludes are directory names, matched as names; pathspec is imported and matched only where a
+`.gitignore` or `extend-exclude` applies, and a path that no pattern of an ignore file could match is told
+so by one regular expression, not pattern by pattern.
+"""
 
 from __future__ import annotations
 
+import fnmatch
+import functools
 import os
-import stat
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pathspec
+from fapcheck.config import CONFIG_FILE_NAMES, DEFAULT_EXCLUDE, ROOT_MARKERS, Config, ConfigResolver
 
-from fapcheck.config import DEFAULT_EXCLUDE, Config, ConfigResolver
+if TYPE_CHECKING:
+    import pathspec
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 NOTEBOOK_SUFFIX = ".ipynb"
 NOTEBOOKS_REFUSED = "Jupyter notebooks are not checked: fapcheck reads Python files (.py, .pyi) only"
+_DECIDING_NAMES = frozenset((*CONFIG_FILE_NAMES, *ROOT_MARKERS))
 
 
 @dataclass(slots=True)
@@ -32,28 +43,112 @@ class Discovery:
         return list(groups.items())
 
 
+def _is_name_pattern(pattern: str) -> bool:
+    """A directory name (`build/`, `*.egg-info/`): it matches a directory of that name at any depth."""
+    return pattern.endswith("/") and "/" not in pattern[:-1] and not pattern.startswith(("!", "#", "\\"))
+
+
+_DEFAULT_NAMES = frozenset(p[:-1] for p in DEFAULT_EXCLUDE if _is_name_pattern(p) and not any(c in p for c in "*?["))
+_DEFAULT_GLOBS = tuple(p[:-1] for p in DEFAULT_EXCLUDE if _is_name_pattern(p) and any(c in p for c in "*?["))
+_DEFAULT_OTHERS = tuple(p for p in DEFAULT_EXCLUDE if not _is_name_pattern(p))
+
+
+def _excluded_name(name: str) -> bool:
+    """A directory the default excludes skip, wherever it is."""
+    return name in _DEFAULT_NAMES or any(fnmatch.fnmatchcase(name, glob) for glob in _DEFAULT_GLOBS)
+
+
+class _IgnoreFile:
+    """One `.gitignore` (or the `extend-exclude` list): pathspec's gitignore rules, behind one regular
+    expression of all its patterns that tells most paths at once that none of them applies. pathspec compiles
+    its patterns one by one only when that expression matches a path (a `.gitignore` of two hundred lines
+    takes longer to compile than a warm run spends on the files)."""
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        self.lines = list(lines)
+        self.any = _any_pattern(self.lines)  # raises as pathspec does for a pattern it refuses
+        self._spec = None if self.any is not None else _spec(self.lines)
+
+    def match(self, path: str) -> bool:
+        if self.any is not None and self.any(path) is None:
+            return False  # no pattern matches, so none includes or excludes it
+        if self._spec is None:
+            self._spec = _spec(self.lines)
+        return self._spec.match_file(path)
+
+
+def _spec(lines: Sequence[str]) -> pathspec.GitIgnoreSpec:
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+
+
+def _any_pattern(lines: Sequence[str]) -> Callable[[str], re.Match[str] | None] | None:
+    """A search that finds a match where any pattern of the lines does; None when it cannot say."""
+    to_regex = getattr(_pattern_class(), "pattern_to_regex", None)
+    if to_regex is None:
+        return None
+    anywhere, others = [], []
+    for line in lines:
+        if not line:
+            continue
+        text, include = to_regex(line)  # what pathspec compiles for the line
+        if include is None:
+            continue  # a comment or a blank line
+        if not isinstance(text, str) or "(?P=" in text:
+            return None
+        text = _NAMED_GROUP.sub("(?:", text)
+        if text.startswith(_AT_ANY_DEPTH):  # most patterns: a name at any depth, tried once for them all
+            anywhere.append(text[len(_AT_ANY_DEPTH) :])
+        else:
+            others.append(text)
+    if anywhere:
+        others.append(_AT_ANY_DEPTH + "(?:" + "|".join(anywhere) + ")")
+    try:
+        combined = re.compile("|".join(f"(?:{part})" for part in others) or "(?!)")
+    except re.error:
+        return None
+    # Anchored patterns (pathspec writes them so) match at the start or nowhere: not tried at every position.
+    return combined.match if all(part.startswith("^") for part in others) else combined.search
+
+
+@functools.cache
+def _pattern_class() -> type:
+    """The pattern class of pathspec's gitignore rules (it differs between pathspec versions)."""
+    return type(_spec(["x"]).patterns[0])
+
+
+_AT_ANY_DEPTH = "^(?:.+/)?"
+
+
 class _Ignores:
     """Default excludes, extend-exclude (relative to the project root) and nested .gitignore files."""
 
     def __init__(self, config: Config) -> None:
-        self.root = Path(os.path.abspath(config.root))
-        self.defaults = pathspec.GitIgnoreSpec.from_lines(DEFAULT_EXCLUDE)
-        # A file's own name can only match the default patterns that are not directory-only.
-        names = [pattern for pattern in DEFAULT_EXCLUDE if not pattern.endswith("/")]
-        self.file_defaults = pathspec.GitIgnoreSpec.from_lines(names) if names else None
-        self.extend = pathspec.GitIgnoreSpec.from_lines(config.extend_exclude) if config.extend_exclude else None
+        self.root = os.path.abspath(config.root)
+        self.others = _IgnoreFile(_DEFAULT_OTHERS) if _DEFAULT_OTHERS else None
+        self.extend = _IgnoreFile(config.extend_exclude) if config.extend_exclude else None
         self.respect_gitignore = config.respect_gitignore
-        self.gitignores: dict[Path, pathspec.GitIgnoreSpec | None] = {}
-        self.repositories: dict[Path, bool] = {}  # directory -> holds a .git (asked once per directory)
-        self.chains: dict[Path, list[tuple[Path, pathspec.GitIgnoreSpec]]] = {}
+        self.gitignores: dict[str, _IgnoreFile | None] = {}
+        self.repositories: dict[str, bool] = {}  # directory -> holds a .git (asked once per directory)
+        self.chains: dict[str, list[tuple[str, _IgnoreFile]]] = {}
 
-    def _gitignore(self, directory: Path) -> pathspec.GitIgnoreSpec | None:
+    def listed(self, directory: str, names: set[str]) -> None:
+        """What a directory's listing already says: whether it holds a .gitignore, and a .git."""
+        if ".gitignore" not in names:
+            self.gitignores.setdefault(directory, None)
+        self.repositories.setdefault(directory, ".git" in names)
+
+    def _gitignore(self, directory: str) -> _IgnoreFile | None:
         if directory not in self.gitignores:
             spec = None
-            candidate = directory / ".gitignore"
+            candidate = os.path.join(directory, ".gitignore")
             try:
                 with open(candidate, encoding="utf-8", errors="replace") as handle:
-                    spec = pathspec.GitIgnoreSpec.from_lines(handle.read().splitlines())
+                    spec = _IgnoreFile(handle.read().splitlines())
             except (OSError, ValueError, TypeError):
                 spec = None  # no file, or patterns git itself would reject
             except Exception:  # pathspec's own pattern errors
@@ -61,48 +156,56 @@ class _Ignores:
             self.gitignores[directory] = spec
         return self.gitignores[directory]
 
-    def _is_repository(self, directory: Path) -> bool:
+    def _is_repository(self, directory: str) -> bool:
         known = self.repositories.get(directory)
         if known is None:
-            known = self.repositories[directory] = (directory / ".git").exists()
+            known = self.repositories[directory] = os.path.exists(os.path.join(directory, ".git"))
         return known
 
-    def ignored(self, path: Path, is_dir: bool) -> bool:
-        names = self.defaults if is_dir else self.file_defaults
-        if names is not None and names.match_file(path.name + ("/" if is_dir else "")):
+    def ignored(self, directory: str, name: str, is_dir: bool) -> bool:
+        """Whether the entry `name` of `directory` (absolute) is excluded."""
+        if is_dir and _excluded_name(name):
             return True
-        rel = _relative(path, self.root)
+        suffix = "/" if is_dir else ""
+        rel = _relative(directory, self.root)
         if rel is not None:
-            suffix = "/" if is_dir else ""
-            if self.extend is not None and self.extend.match_file(rel + suffix):
+            rel = f"{rel}/{name}" if rel else name
+            if self.extend is not None and self.extend.match(rel + suffix):
                 return True
-            if self.defaults.match_file(rel + suffix):
+            if any(_excluded_name(part) for part in rel.split("/")[:-1]):
+                return True  # inside a directory the defaults exclude (a walk that started below it)
+            if self.others is not None and self.others.match(rel + suffix):
                 return True
         if not self.respect_gitignore:
             return False
-        for directory, spec in self._gitignores_above(path.parent):
-            inner = path.relative_to(directory).as_posix() + ("/" if is_dir else "")
-            if spec.match_file(inner):
+        for base, spec in self._gitignores_above(directory):
+            inner = _relative(directory, base)
+            if spec.match((f"{inner}/{name}" if inner else name) + suffix):
                 return True
         return False
 
-    def _gitignores_above(self, directory: Path) -> list[tuple[Path, pathspec.GitIgnoreSpec]]:
+    def _gitignores_above(self, directory: str) -> list[tuple[str, _IgnoreFile]]:
         """The .gitignore files that apply in a directory, up to the root or the repository; once per directory."""
         known = self.chains.get(directory)
         if known is None:
             spec = self._gitignore(directory)
             known = [(directory, spec)] if spec is not None else []
-            if not (directory == self.root or self._is_repository(directory) or directory.parent == directory):
-                known = known + self._gitignores_above(directory.parent)
+            parent = os.path.dirname(directory)
+            if not (directory == self.root or self._is_repository(directory) or parent == directory):
+                known = known + self._gitignores_above(parent)
             self.chains[directory] = known
         return known
 
 
-def _relative(path: Path, root: Path) -> str | None:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
+def _relative(path: str, root: str) -> str | None:
+    """`path` below `root` (both absolute) as a posix path, "" for the root itself, None outside it."""
+    if path == root:
+        return ""
+    prefix = root if root.endswith(os.sep) else root + os.sep
+    if not path.startswith(prefix):
         return None
+    rel = path[len(prefix) :]
+    return rel.replace(os.sep, "/") if os.sep != "/" else rel
 
 
 class _Settings:
@@ -113,9 +216,9 @@ class _Settings:
         self.fixed = configs if isinstance(configs, Config) else None
         self.ignores: dict[Config, _Ignores] = {}
 
-    def config(self, directory: Path) -> Config:
+    def config(self, directory: Path, listing: Collection[str] | None = None) -> Config:
         if self.resolver is not None:
-            return self.resolver.for_directory(directory)
+            return self.resolver.for_directory(directory, listing)
         assert self.fixed is not None
         return self.fixed
 
@@ -135,7 +238,7 @@ def discover(paths: Sequence[str], configs: Config | ConfigResolver) -> Discover
         path = Path(given)
         absolute = Path(os.path.abspath(path))
         if absolute.is_dir():
-            _walk(absolute, settings, result)
+            _walk(str(absolute), settings, result)
         elif absolute.name.endswith(NOTEBOOK_SUFFIX):
             result.errors.append(f"{given}: {NOTEBOOKS_REFUSED}")
         elif absolute.exists() and not absolute.is_file():
@@ -148,33 +251,57 @@ def discover(paths: Sequence[str], configs: Config | ConfigResolver) -> Discover
     return result
 
 
-def _walk(top: Path, settings: _Settings, found: Discovery) -> None:
-    for directory, dirnames, filenames in os.walk(top, followlinks=False):
-        base = Path(directory)
-        config = settings.config(base)
+def _walk(top: str, settings: _Settings, found: Discovery) -> None:
+    """As `os.walk(top)` would, top-down without following links to directories: regular files and links
+    (a broken one is reported when read); never FIFOs, sockets or devices, which would block or mean nothing."""
+    pending: list[tuple[str, Config | None]] = [(top, None)]
+    while pending:
+        directory, above = pending.pop()
+        try:
+            with os.scandir(directory) as listing:
+                entries = list(listing)
+        except OSError:
+            continue
+        names = {entry.name for entry in entries}
+        # A directory without a configuration file or a root marker has the configuration of its parent.
+        config = above if above is not None and names.isdisjoint(_DECIDING_NAMES) else None
+        config = config or settings.config(Path(directory), names)
         ignores = settings.ignores_in(config)
-        dirnames[:] = sorted(d for d in dirnames if not ignores.ignored(base / d, is_dir=True))
-        for name in filenames:
-            if name.endswith(PYTHON_SUFFIXES):
-                candidate = base / name
-                if _readable_kind(candidate) and not ignores.ignored(candidate, is_dir=False):
-                    found.configs[candidate] = config
-            elif name.endswith(NOTEBOOK_SUFFIX) and not ignores.ignored(base / name, is_dir=False):
-                found.notebooks.append(base / name)
+        ignores.listed(directory, names)
+        subdirectories = []
+        for entry in entries:
+            name = entry.name
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if not entry.is_symlink() and not ignores.ignored(directory, name, is_dir=True):
+                    subdirectories.append(entry.path)
+            elif (
+                name.endswith(PYTHON_SUFFIXES)
+                and _readable_kind(entry)
+                and not ignores.ignored(directory, name, is_dir=False)
+            ):
+                found.configs[Path(entry.path)] = config
+            elif name.endswith(NOTEBOOK_SUFFIX) and not ignores.ignored(directory, name, is_dir=False):
+                found.notebooks.append(Path(entry.path))
+        pending.extend((subdirectory, config) for subdirectory in sorted(subdirectories, reverse=True))
 
 
-def _readable_kind(path: Path) -> bool:
-    """Regular files and links (a broken one is reported when read); never FIFOs, sockets or devices,
-    which would block or mean nothing."""
+def _readable_kind(entry: os.DirEntry[str]) -> bool:
     try:
-        mode = os.lstat(path).st_mode
+        return entry.is_symlink() or entry.is_file(follow_symlinks=False)
     except OSError:
         return True
-    return stat.S_ISREG(mode) or stat.S_ISLNK(mode)
 
 
 def display_path(path: Path) -> str:
     """Paths are shown relative to the current directory when they lie below it."""
+    text, cwd = os.fspath(path), os.getcwd()
+    prefix = cwd if cwd.endswith(os.sep) else cwd + os.sep
+    if os.path.isabs(text) and text.startswith(prefix) and os.path.normpath(text) == text:
+        return Path(text[len(prefix) :]).as_posix()  # as `relative_to(cwd)`, without building both paths
     try:
         return path.relative_to(Path.cwd()).as_posix()
     except ValueError:

@@ -26,10 +26,22 @@ def source_encoding(source: bytes) -> str:
 
 _BRACKETS = re.compile(r"[\[\](){}]")
 _STEP = {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}
-# Long runs of prefix operators nest just as deeply as brackets do.
-_OPERATOR_RUN = re.compile(r"(?:(?:\bnot\b|\blambda\b[^:\n]*:|\bawait\b|[-+~*])\s*){400,}")
+# Long runs of prefix operators nest just as deeply as brackets do. Each element of a run starts with a
+# literal (the keyword's word boundary is checked behind it), so the search skips ahead to the next
+# candidate instead of trying every position; a text without that many candidates holds no run at all.
+_RUN_LENGTH = 400
+_OPERATOR_RUN = re.compile(
+    r"(?:(?:not(?<!\wnot)\b|lambda(?<!\wlambda)\b[^:\n]*:|await(?<!\wawait)\b|[-+~*])\s*)" + f"{{{_RUN_LENGTH},}}"
+)
+_RUN_ELEMENTS = ("-", "+", "~", "*", "not", "lambda", "await")
 _MAX_DEPTH = 150
 _TOO_COMPLEX = ("too many nested", "too many levels of indentation", "too many statically nested", "too complex")
+
+
+def _operator_run(text: str) -> bool:
+    if sum(map(text.count, _RUN_ELEMENTS)) < _RUN_LENGTH:
+        return False
+    return _OPERATOR_RUN.search(text) is not None
 
 
 def too_deep(text: str, display: str) -> str | None:
@@ -39,7 +51,7 @@ def too_deep(text: str, display: str) -> str | None:
     CPython's compiler, which refuses such code itself, has the last word.
     """
     steps = map(_STEP.__getitem__, _BRACKETS.findall(text))
-    if max(accumulate(steps, initial=0)) <= _MAX_DEPTH and not _OPERATOR_RUN.search(text):
+    if max(accumulate(steps, initial=0)) <= _MAX_DEPTH and not _operator_run(text):
         return None
     try:
         with warnings.catch_warnings():
