@@ -100,3 +100,25 @@ def test_config_option_given_a_file_without_settings_is_an_error(tmp_path: Path)
         assert result.returncode == 2
         assert result.stdout == ""
         assert result.stderr.startswith(f"error: {name}: holds no fapcheck settings")
+
+
+def test_namespace_sub_packages_of_a_package_keep_its_module_names_from_the_repository_root(
+    tmp_path: Path,
+) -> None:
+    # `backend/app/` is a regular package; its sub-directories have no __init__.py, and nothing in
+    # `backend/` marks a project: run from the repository root, the source root is still `backend/`.
+    write(
+        tmp_path / "repo",
+        {
+            ".git/HEAD": "ref: refs/heads/main\n",
+            "backend/app/__init__.py": "",
+            "backend/app/repositories/users.py": "def get_user(): ...\n",
+            "backend/app/api/routes/users.py": "from app.repositories.users import get_user\n",
+        },
+    )
+    expected = (
+        "FAP101 route module imports repository module 'app.repositories.users' "
+        "(repository: preset: repositories/): call it through a service"
+    )
+    assert findings(".", cwd=tmp_path / "repo") == {f"backend/app/api/routes/users.py:1:36: {expected}"}
+    assert findings(".", cwd=tmp_path / "repo" / "backend") == {f"app/api/routes/users.py:1:36: {expected}"}

@@ -214,6 +214,13 @@ class ProjectIndex:
         is_package = absolute.stem == "__init__"
         parts: list[str] = [] if is_package else [absolute.stem]
         directory = absolute.parent
+        if not self._file(directory / "__init__.py"):
+            # A namespace sub-package (no `__init__.py`) inside a regular package: the package's parent is
+            # the source root, wherever fapcheck runs from (`backend/app/api/routes/` under `backend/app/`).
+            package = self._enclosing_package(directory)
+            if package is not None:
+                parts[:0] = directory.relative_to(package).parts
+                directory = package
         if self._file(directory / "__init__.py"):
             while self._file(directory / "__init__.py"):
                 parts.insert(0, directory.name)
@@ -228,6 +235,19 @@ class ProjectIndex:
                 continue
             return ".".join([*relative.parts, *parts]), is_package
         return ".".join(parts), is_package
+
+    def _enclosing_package(self, directory: Path) -> Path | None:
+        """The nearest directory above `directory` that is a regular package, below the project root (or
+        the filesystem's top for a file outside the project)."""
+        inside = directory == self.root or self.root in directory.parents
+        current = directory.parent
+        while current != current.parent and (not inside or current == self.root or self.root in current.parents):
+            if self._file(current / "__init__.py"):
+                return current
+            if current == self.root:
+                break
+            current = current.parent
+        return None
 
     def locate(self, module: str) -> ModuleLocation | None:
         """Find a project module by dotted name; None for third-party and standard modules."""
