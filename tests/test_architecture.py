@@ -52,6 +52,7 @@ FORBIDDEN: list[tuple[str, tuple[str, ...]]] = [
     ("catalog.py", ("libcst", "fapcheck.")),
     ("findings.py", ("libcst", "fapcheck.")),
     ("semantic/symbols.py", ("libcst", "fapcheck.")),  # what the cache unpickles: never the parser
+    ("semantic/kinds.py", ("libcst", "fapcheck.")),  # plain data every rule reads
     ("semantic/storage.py", ("libcst", "fapcheck.engine", "fapcheck.rules")),
     ("semantic/exchange.py", ("libcst", "fapcheck.semantic.facts", "fapcheck.semantic.context")),
     ("semantic/*.py", ("fapcheck.engine", "fapcheck.rules", "fapcheck.report", "fapcheck.cli", "rich", "typer")),

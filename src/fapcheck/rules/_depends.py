@@ -19,65 +19,16 @@ from fapcheck.catalog import DEPENDENCY, REPOSITORY, SERVICE
 from fapcheck.config import Config
 from fapcheck.layers import compile_pattern, relative_posix
 from fapcheck.rules.base import NodeFix, Report, Rule
-from fapcheck.semantic.context import ASYNC_SESSION_CLASSES, FileContext
+from fapcheck.semantic.context import FileContext
 from fapcheck.semantic.facts import facts_of_tree
+from fapcheck.semantic.kinds import (
+    ENGINE_TYPES,
+    SESSION_FACTORY_TYPES,
+    SESSION_TYPES,
+)
 from fapcheck.semantic.providers import used_in_depends
 from fapcheck.semantic.symbols import Definition, ModuleFacts
 
-SYNC_SESSION_TYPES = frozenset(
-    {"sqlalchemy.orm.Session", "sqlalchemy.orm.session.Session", "sqlmodel.Session", "sqlmodel.orm.session.Session"}
-)
-ASYNC_SESSION_TYPES = ASYNC_SESSION_CLASSES
-SESSION_TYPES = SYNC_SESSION_TYPES | ASYNC_SESSION_TYPES
-SESSION_FACTORY_TYPES = frozenset(
-    {
-        "sqlalchemy.orm.sessionmaker",
-        "sqlalchemy.orm.session.sessionmaker",
-        "sqlalchemy.orm.scoped_session",
-        "sqlalchemy.orm.scoping.scoped_session",
-        "sqlalchemy.ext.asyncio.async_sessionmaker",
-        "sqlalchemy.ext.asyncio.session.async_sessionmaker",
-        "sqlalchemy.ext.asyncio.async_scoped_session",
-        "sqlalchemy.ext.asyncio.scoping.async_scoped_session",
-    }
-)
-# A call result's type is the callee's name when nothing better is known: `create_engine(...)` is one.
-ENGINE_TYPES = frozenset(
-    {
-        "sqlalchemy.create_engine",
-        "sqlalchemy.engine.create_engine",
-        "sqlmodel.create_engine",
-        "sqlalchemy.ext.asyncio.create_async_engine",
-        "sqlalchemy.ext.asyncio.engine.create_async_engine",
-        "sqlalchemy.Engine",
-        "sqlalchemy.engine.Engine",
-        "sqlalchemy.engine.base.Engine",
-        "sqlalchemy.ext.asyncio.AsyncEngine",
-        "sqlalchemy.ext.asyncio.engine.AsyncEngine",
-    }
-)
-CLIENT_TYPES = frozenset(
-    {
-        "httpx.Client",
-        "httpx.AsyncClient",
-        "requests.Session",
-        "aiohttp.ClientSession",
-        "redis.Redis",
-        "redis.StrictRedis",
-        "redis.from_url",
-        "redis.asyncio.Redis",
-        "redis.asyncio.from_url",
-        "redis.asyncio.client.Redis",
-        "aioredis.Redis",
-        "aioredis.from_url",
-        "boto3.client",
-        "boto3.resource",
-        "pymongo.MongoClient",
-        "motor.motor_asyncio.AsyncIOMotorClient",
-        "elasticsearch.Elasticsearch",
-        "elasticsearch.AsyncElasticsearch",
-    }
-)
 # Classes that hold data rather than behaviour, even when they live in a service module.
 DATA_BASES = frozenset(
     {

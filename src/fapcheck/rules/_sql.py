@@ -17,6 +17,7 @@ from fapcheck.config import Config
 from fapcheck.rules.base import Report, Rule
 from fapcheck.semantic.calls import _provided_session
 from fapcheck.semantic.context import FileContext
+from fapcheck.semantic.kinds import SESSION_FACTORY_TYPES, SESSION_TYPES
 
 
 def _qualify(modules: Iterable[str], names: Iterable[str]) -> frozenset[str]:
@@ -63,31 +64,9 @@ SQL_CONSTRUCTS: frozenset[str] = (
     | TEXT_CONSTRUCTS
 )
 
-SESSION_TYPES = frozenset(
-    {
-        "sqlalchemy.orm.Session",
-        "sqlalchemy.orm.session.Session",
-        "sqlalchemy.orm.scoped_session",
-        "sqlalchemy.orm.scoping.scoped_session",
-        "sqlalchemy.ext.asyncio.AsyncSession",
-        "sqlalchemy.ext.asyncio.session.AsyncSession",
-        "sqlalchemy.ext.asyncio.async_scoped_session",
-        "sqlalchemy.ext.asyncio.scoping.async_scoped_session",
-        "sqlmodel.Session",
-        "sqlmodel.orm.session.Session",
-        "sqlmodel.ext.asyncio.session.AsyncSession",
-    }
-)
-# A value of a session factory's type seen as a receiver of session methods is its product:
-# the tracker types `SessionLocal()` like `SessionLocal`, and a factory has none of these methods.
-SESSION_FACTORY_TYPES = frozenset(
-    {
-        "sqlalchemy.orm.sessionmaker",
-        "sqlalchemy.orm.session.sessionmaker",
-        "sqlalchemy.ext.asyncio.async_sessionmaker",
-        "sqlalchemy.ext.asyncio.session.async_sessionmaker",
-    }
-)
+# A session, or a value of a session factory's type seen as a receiver of session methods: its product
+# (the tracker types `SessionLocal()` like `SessionLocal`, and a factory has none of these methods).
+SESSIONS = SESSION_TYPES | SESSION_FACTORY_TYPES
 SESSION_METHODS = frozenset(
     {
         "execute",
@@ -211,14 +190,14 @@ def construct_name(qualname: str) -> str:
 def is_session(ctx: FileContext, node: cst.BaseExpression) -> bool:
     """A database session: typed as one, made by a session factory, or given by a session provider."""
     type_name = ctx.instance_type(node)
-    if type_name in SESSION_TYPES or type_name in SESSION_FACTORY_TYPES:
+    if type_name in SESSIONS:
         return True
     if isinstance(node, cst.Name):
         binding = ctx.lookup(node.value)
         if binding is not None and binding.depends:
             provided = provided_type(ctx, binding.depends)
             if provided is not None:
-                return provided in SESSION_TYPES or provided in SESSION_FACTORY_TYPES
+                return provided in SESSIONS
             # the provider is not known (yet): an untyped `db=Depends(get_db)` counts by its names (SPEC)
             return _provided_session(ctx, node) is not None
     return False

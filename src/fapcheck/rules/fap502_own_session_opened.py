@@ -9,13 +9,13 @@ import libcst as cst
 from fapcheck.catalog import REPOSITORY, ROUTE, SERVICE
 from fapcheck.config import Config
 from fapcheck.rules._depends import (
-    SESSION_TYPES,
     ChainRule,
     allowed_own_session,
     opened_session,
 )
 from fapcheck.rules.base import Report
 from fapcheck.semantic.context import FileContext
+from fapcheck.semantic.kinds import SESSION_TYPES
 from fapcheck.semantic.providers import used_in_depends
 
 

@@ -5,14 +5,11 @@ from __future__ import annotations
 import libcst as cst
 
 from fapcheck.rules._depends import (
-    CLIENT_TYPES,
-    ENGINE_TYPES,
-    SESSION_FACTORY_TYPES,
-    SESSION_TYPES,
     ChainRule,
     short,
 )
 from fapcheck.rules._sql import source_of
+from fapcheck.semantic.kinds import CLIENT_TYPES, ENGINE_TYPES, SESSION_FACTORY_TYPES, SESSION_TYPES
 
 
 class ProviderUsesModuleLevelResource(ChainRule):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from fapcheck.rules.base import NodeFix, Rule
-from fapcheck.semantic.context import ASYNC_SESSION_CLASSES
+from fapcheck.semantic.kinds import ASYNC_SESSION_CLASSES
 
 ASYNC_FACTORIES = frozenset(
     {

@@ -6,9 +6,9 @@ import libcst as cst
 
 from fapcheck.config import Config
 from fapcheck.rules._awaiting import AwaitFixes
-from fapcheck.rules._depends import ASYNC_SESSION_TYPES
 from fapcheck.rules.base import Report
 from fapcheck.semantic.context import FileContext
+from fapcheck.semantic.kinds import ASYNC_SESSION_TYPES
 
 COROUTINE_METHODS = frozenset(
     {

@@ -21,6 +21,7 @@ from functools import cache
 import libcst as cst
 
 from fapcheck.semantic.context import FileContext, Resolved
+from fapcheck.semantic.kinds import SYNC_ENGINE_TYPES, SYNC_SESSION_FACTORIES, SYNC_SESSION_TYPES
 
 NETWORK = "FAP401"
 SLEEP = "FAP402"
@@ -422,18 +423,8 @@ RECEIVERS: Mapping[str, ReceiverType] = {
     **_each("boto3.resource boto3.Session.resource boto3.session.Session.resource", _BOTO3_RESOURCE),
     **_each("pathlib.Path pathlib.PosixPath pathlib.WindowsPath", _PATH),
     **_each("subprocess.Popen", _POPEN),
-    **_each(
-        "sqlalchemy.orm.Session sqlalchemy.orm.session.Session sqlmodel.Session sqlmodel.orm.session.Session"
-        " sqlalchemy.orm.scoped_session sqlalchemy.orm.scoping.scoped_session"
-        " sqlalchemy.orm.sessionmaker sqlalchemy.orm.session.sessionmaker",
-        _SESSION,
-    ),
-    **_each(
-        "sqlalchemy.create_engine sqlalchemy.engine.create_engine sqlmodel.create_engine sqlalchemy.Engine"
-        " sqlalchemy.engine.Engine sqlalchemy.engine.base.Engine sqlalchemy.Connection sqlalchemy.engine.Connection"
-        " sqlalchemy.engine.base.Connection",
-        _ENGINE,
-    ),
+    **dict.fromkeys(SYNC_SESSION_TYPES | SYNC_SESSION_FACTORIES, _SESSION),
+    **dict.fromkeys(SYNC_ENGINE_TYPES, _ENGINE),
     **_each("sqlalchemy.engine.reflection.Inspector sqlalchemy.Inspector", _INSPECTOR),
     **_each(
         "pymongo.MongoClient pymongo.mongo_client.MongoClient pymongo.synchronous.mongo_client.MongoClient"

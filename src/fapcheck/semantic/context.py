@@ -21,6 +21,14 @@ import libcst as cst
 
 from fapcheck.catalog import ROUTE_DECORATOR_METHODS
 from fapcheck.semantic.index import ProjectIndex
+from fapcheck.semantic.kinds import (
+    ASYNC_SESSION_CLASSES,
+    ASYNC_SESSION_FACTORIES,
+    ASYNC_SESSIONMAKER,
+    SESSIONMAKERS,
+    SYNC_ENGINE_TYPES,
+    SYNC_SESSION_FACTORIES,
+)
 from fapcheck.semantic.products import product_call
 from fapcheck.semantic.symbols import LOCAL, Binding
 
@@ -985,21 +993,6 @@ CONTAINER_METHODS: dict[str, bool] = {"get": True, "pop": True, "setdefault": Tr
 REGISTRATION_METHODS = frozenset({"add_api_route", "add_api_websocket_route"})
 INSPECT_FUNCTIONS = frozenset({"sqlalchemy.inspect", "sqlalchemy.inspection.inspect"})
 INSPECTOR = "sqlalchemy.engine.reflection.Inspector"
-# A synchronous engine or connection, by the names its values are known by (a factory's result is named
-# after the factory: `create_engine(...)`).
-SYNC_ENGINE_TYPES = frozenset(
-    {
-        "sqlalchemy.create_engine",
-        "sqlalchemy.engine.create_engine",
-        "sqlmodel.create_engine",
-        "sqlalchemy.Engine",
-        "sqlalchemy.engine.Engine",
-        "sqlalchemy.engine.base.Engine",
-        "sqlalchemy.Connection",
-        "sqlalchemy.engine.Connection",
-        "sqlalchemy.engine.base.Connection",
-    }
-)
 ITERATOR_STEPS = frozenset({"builtins.next", "builtins.anext"})
 NEW_TYPE_FUNCTIONS = frozenset({"typing.NewType", "typing_extensions.NewType"})
 PROPERTY_DECORATORS = frozenset({"builtins.property", "functools.cached_property", "cached_property.cached_property"})
@@ -1008,28 +1001,11 @@ _T = TypeVar("_T")
 _COROUTINE_TYPES = frozenset({"typing.Coroutine", "typing_extensions.Coroutine", "collections.abc.Coroutine"})
 _TYPE_ALIAS = frozenset({"typing.TypeAlias", "typing_extensions.TypeAlias"})
 
-# Calling a session factory gives a session: (callee, callee is an instance) -> type of the result.
-SESSIONMAKERS = frozenset({"sqlalchemy.orm.sessionmaker", "sqlalchemy.orm.session.sessionmaker"})
-ASYNC_SESSIONMAKER = "sqlalchemy.ext.asyncio.async_sessionmaker"
-ASYNC_SESSION_CLASSES = frozenset(
-    {
-        "sqlalchemy.ext.asyncio.AsyncSession",
-        "sqlalchemy.ext.asyncio.session.AsyncSession",
-        "sqlmodel.ext.asyncio.session.AsyncSession",
-    }
-)
-_SYNC_FACTORIES = (*SESSIONMAKERS, "sqlalchemy.orm.scoped_session", "sqlalchemy.orm.scoping.scoped_session")
-_ASYNC_FACTORIES = (
-    ASYNC_SESSIONMAKER,
-    "sqlalchemy.ext.asyncio.session.async_sessionmaker",
-    "sqlalchemy.ext.asyncio.async_scoped_session",
-    "sqlalchemy.ext.asyncio.scoping.async_scoped_session",
-)
 CALL_PRODUCTS: dict[tuple[str, bool], str] = {
-    **{(factory, True): "sqlalchemy.orm.Session" for factory in _SYNC_FACTORIES},
-    **{(f"{factory}.begin", False): "sqlalchemy.orm.Session" for factory in _SYNC_FACTORIES},
-    **{(factory, True): "sqlalchemy.ext.asyncio.AsyncSession" for factory in _ASYNC_FACTORIES},
-    **{(f"{factory}.begin", False): "sqlalchemy.ext.asyncio.AsyncSession" for factory in _ASYNC_FACTORIES},
+    **{(factory, True): "sqlalchemy.orm.Session" for factory in SYNC_SESSION_FACTORIES},
+    **{(f"{factory}.begin", False): "sqlalchemy.orm.Session" for factory in SYNC_SESSION_FACTORIES},
+    **{(factory, True): "sqlalchemy.ext.asyncio.AsyncSession" for factory in ASYNC_SESSION_FACTORIES},
+    **{(f"{factory}.begin", False): "sqlalchemy.ext.asyncio.AsyncSession" for factory in ASYNC_SESSION_FACTORIES},
 }
 
 
