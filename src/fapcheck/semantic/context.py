@@ -497,6 +497,8 @@ class FileContext:
                 return inner
             if base in UNION_TYPES:
                 return self._single_non_none([*elements])
+            if base in CLASS_OF_TYPES and elements:  # `type[APIRouter]`: a router class a factory makes
+                return self.annotation_type(elements[0])
             position = CONTAINER_TYPES.get(base or "")
             if position is not None and elements:
                 value = self.annotation_type(elements[position])
@@ -991,6 +993,9 @@ CONTAINER_TYPES: dict[str, int] = {
 # Methods of a container that give one of its values (True) or its values as a container (False).
 CONTAINER_METHODS: dict[str, bool] = {"get": True, "pop": True, "setdefault": True, "values": False, "copy": False}
 REGISTRATION_METHODS = frozenset({"add_api_route", "add_api_websocket_route"})
+# `type[X]`: the class X itself. Calling what a factory annotated `-> type[APIRouter]` returns gives an
+# APIRouter, as calling any library value's type does.
+CLASS_OF_TYPES = frozenset({"builtins.type", "typing.Type", "typing_extensions.Type"})
 INSPECT_FUNCTIONS = frozenset({"sqlalchemy.inspect", "sqlalchemy.inspection.inspect"})
 INSPECTOR = "sqlalchemy.engine.reflection.Inspector"
 ITERATOR_STEPS = frozenset({"builtins.next", "builtins.anext"})
