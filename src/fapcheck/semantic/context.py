@@ -497,8 +497,6 @@ class FileContext:
                 return inner
             if base in UNION_TYPES:
                 return self._single_non_none([*elements])
-            if base in CLASS_OF_TYPES and elements:  # `type[APIRouter]`: a router class a factory makes
-                return self.annotation_type(elements[0])
             position = CONTAINER_TYPES.get(base or "")
             if position is not None and elements:
                 value = self.annotation_type(elements[position])
@@ -528,7 +526,11 @@ class FileContext:
         return Binding("import", resolved.qualname)
 
     def produced_type(self, node: cst.BaseExpression | None) -> str | None:
-        """The type a function annotated `-> node` hands out: `Session` for `Iterator[Session]` too."""
+        """The type a function annotated `-> node` hands out: `Session` for `Iterator[Session]` too, and
+        `APIRouter` for `type[APIRouter]` (calling what a class factory returns gives one)."""
+        if isinstance(node, cst.Subscript) and self.qualified_name(node.value) in CLASS_OF_TYPES:
+            elements = [e.slice.value for e in node.slice if isinstance(e.slice, cst.Index)]
+            return self.produced_type(elements[0]) if elements else None
         if isinstance(node, cst.Subscript) and self.qualified_name(node.value) in PRODUCER_TYPES:
             elements = [e.slice.value for e in node.slice if isinstance(e.slice, cst.Index)]
             if self.qualified_name(node.value) in _COROUTINE_TYPES and len(elements) == 3:
@@ -993,8 +995,8 @@ CONTAINER_TYPES: dict[str, int] = {
 # Methods of a container that give one of its values (True) or its values as a container (False).
 CONTAINER_METHODS: dict[str, bool] = {"get": True, "pop": True, "setdefault": True, "values": False, "copy": False}
 REGISTRATION_METHODS = frozenset({"add_api_route", "add_api_websocket_route"})
-# `type[X]`: the class X itself. Calling what a factory annotated `-> type[APIRouter]` returns gives an
-# APIRouter, as calling any library value's type does.
+# `-> type[X]`: a function that returns the class X. Calling what it returns gives an X, as calling any
+# library value's type does; a parameter typed `type[X]` holds a class, not an X.
 CLASS_OF_TYPES = frozenset({"builtins.type", "typing.Type", "typing_extensions.Type"})
 INSPECT_FUNCTIONS = frozenset({"sqlalchemy.inspect", "sqlalchemy.inspection.inspect"})
 INSPECTOR = "sqlalchemy.engine.reflection.Inspector"

@@ -330,7 +330,7 @@ class ProjectIndex:
         return found
 
     def _read_facts(self, location: ModuleLocation, module: str, readable: bool) -> ModuleFacts:
-        from fapcheck.semantic.facts import module_facts  # imports libcst: not on a run that parses nothing
+        from fapcheck.semantic.facts_ast import module_facts
         from fapcheck.semantic.symbols import ModuleFacts
 
         key = str(location.path)
