@@ -13,7 +13,7 @@ gone: a name is bound from the statement that binds it onwards.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, ItemsView, Sequence, ValuesView
+from collections.abc import Callable, ItemsView, Iterator, Sequence, ValuesView
 from dataclasses import dataclass, field, replace
 from typing import Literal, TypeVar, cast
 
@@ -191,7 +191,8 @@ class FileContext:
         self._top_defs: dict[str, cst.FunctionDef] = {}  # top-level functions, for their products
         # Functions registered without a decorator: `router.add_api_route("/x", f)`, `app.get("/x")(f)`
         # (name -> the receiver), and `FastAPI(lifespan=f)`.
-        self._registered: dict[str, cst.BaseExpression] = {}
+        # (the receiver, or the annotation of the registering function's parameter it names)
+        self._registered: dict[str, tuple[cst.BaseExpression, cst.BaseExpression | None]] = {}
         self._lifespans: set[str] = set()
         # Answers of the project index, asked again and again in one file: its first answer recorded what
         # the file depends on, so a memo per file is safe.
@@ -742,9 +743,21 @@ class FileContext:
             elif isinstance(statement, cst.SimpleStatementLine):
                 for small in statement.body:
                     self._note_registration(small)
+        for statement in node.body:  # `def mount(app: FastAPI): app.get("/x")(handler)`
+            if isinstance(statement, cst.FunctionDef):
+                annotations = {
+                    param.name.value: param.annotation.annotation
+                    for param in statement.params.params
+                    if param.annotation is not None
+                }
+                for small in _simple_statements(statement.body):
+                    self._note_registration(small, annotations)
 
-    def _note_registration(self, statement: cst.BaseSmallStatement) -> None:
-        """Top-level statements that make a function a route handler or start-up code without a decorator."""
+    def _note_registration(
+        self, statement: cst.BaseSmallStatement, annotations: dict[str, cst.BaseExpression] | None = None
+    ) -> None:
+        """Statements that make a top-level function a route handler or start-up code without a decorator:
+        at the top level, or in a top-level function given the app or router as an annotated parameter."""
         value = statement.value if isinstance(statement, (cst.Expr, cst.Assign, cst.AnnAssign)) else None
         if not isinstance(value, cst.Call):
             return
@@ -752,7 +765,7 @@ class FileContext:
         positional = [arg.value for arg in value.args if arg.keyword is None and not arg.star]
         if isinstance(func, cst.Attribute) and func.attr.value in REGISTRATION_METHODS and len(positional) >= 2:
             if isinstance(positional[1], cst.Name):  # `router.add_api_route("/items", list_items)`
-                self._registered[positional[1].value] = func.value
+                self._registered[positional[1].value] = (func.value, _annotation_of(func.value, annotations))
         elif isinstance(func, cst.Attribute) and func.attr.value == "add_event_handler" and len(positional) >= 2:
             if isinstance(positional[1], cst.Name):  # `app.add_event_handler("startup", connect)`
                 self._lifespans.add(positional[1].value)
@@ -763,7 +776,8 @@ class FileContext:
             and positional
             and isinstance(positional[0], cst.Name)
         ):  # `app.get("/items")(list_items)`
-            self._registered[positional[0].value] = func.func.value
+            receiver = func.func.value
+            self._registered[positional[0].value] = (receiver, _annotation_of(receiver, annotations))
         for arg in value.args:  # `FastAPI(lifespan=lifespan)`
             if arg.keyword is not None and arg.keyword.value == "lifespan" and isinstance(arg.value, cst.Name):
                 self._lifespans.add(arg.value.value)
@@ -784,7 +798,12 @@ class FileContext:
         is_route = any(self._is_route_decorator(d.decorator) for d in node.decorators)
         registered = self._registered.get(name) if outer.kind == "module" else None
         if registered is not None and not is_route:
-            receiver = self.instance_type(registered)
+            expression, annotation = registered
+            if annotation is not None:
+                annotated = self.annotation_type(annotation)
+                receiver = annotated.qualname if annotated is not None else None
+            else:
+                receiver = self.instance_type(expression)
             is_route = receiver is not None and self.is_router_type(receiver)
         startup = outer.kind == "module" and name in self._lifespans
         startup = startup or any(self._is_startup_decorator(d.decorator) for d in node.decorators)
@@ -1014,6 +1033,25 @@ CALL_PRODUCTS: dict[tuple[str, bool], str] = {
     **{(factory, True): "sqlalchemy.ext.asyncio.AsyncSession" for factory in ASYNC_SESSION_FACTORIES},
     **{(f"{factory}.begin", False): "sqlalchemy.ext.asyncio.AsyncSession" for factory in ASYNC_SESSION_FACTORIES},
 }
+
+
+def _annotation_of(
+    receiver: cst.BaseExpression, annotations: dict[str, cst.BaseExpression] | None
+) -> cst.BaseExpression | None:
+    """The annotation of the registering function's parameter a receiver names, if any."""
+    if annotations is None or not isinstance(receiver, cst.Name):
+        return None
+    return annotations.get(receiver.value)
+
+
+def _simple_statements(block: cst.BaseSuite) -> Iterator[cst.BaseSmallStatement]:
+    """A body's small statements, through if/try/with blocks (not nested functions or classes)."""
+    statements = block.body if isinstance(block, cst.IndentedBlock) else [block]
+    for statement in statements:
+        if isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+            yield from statement.body
+        elif isinstance(statement, (cst.If, cst.With, cst.Try, cst.For, cst.While)):
+            yield from _simple_statements(statement.body)
 
 
 def class_base(node: cst.BaseExpression) -> cst.BaseExpression:
