@@ -318,3 +318,27 @@ def test_the_cache_follows_the_content_and_the_layout_a_layer_came_from(project:
     aged(project)
     write(project, {"api/v1/services/users.py": ""})
     assert "FAP201" not in runner.invoke(app, ["--output-format", "concise", "api"]).output
+
+
+def test_a_route_word_in_a_file_name_does_not_make_helpers_route_code(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            # helpers in a module named like a route module: no router, no app, no route decorator
+            "app/common/utils/views.py": "from pydantic import BaseModel\n\n\ndef include(model: BaseModel): ...\n",
+            # a script named after what it generates
+            "tools/gen_docs_api.py": "import json\n\n\ndef main() -> None:\n    print(json.dumps({}))\n",
+            # a module that gathers a package's routers keeps its name's layer, as does one that only imports
+            "app/orders/views.py": "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\ndef helper(): ...\n",
+            "app/users/endpoints.py": "from app.users import repository\n",
+        },
+    )
+    layer_map = LayerMap(tmp_path)
+    decisions = {name: layer_map.layer_for(tmp_path / name) for name in ("app/common/utils/views.py",)}
+    assert decisions["app/common/utils/views.py"].layer == "unmapped"
+    assert decisions["app/common/utils/views.py"].pattern == (
+        "content: no route code (overrides preset: file name 'views')"
+    )
+    assert layer_map.layer_for(tmp_path / "tools/gen_docs_api.py").layer == "unmapped"
+    assert layer_map.layer_for(tmp_path / "app/orders/views.py").layer == "route"
+    assert layer_map.layer_for(tmp_path / "app/users/endpoints.py").layer == "route"

@@ -19,6 +19,7 @@ from fapcheck.catalog import DEPENDENCY, MODEL, ROUTE, ROUTE_DECORATOR_METHODS, 
 _ROUTE_DECORATOR = re.compile(
     rb"@\s*[\w.]+\.(?:" + b"|".join(m.encode() for m in sorted(ROUTE_DECORATOR_METHODS)) + rb")\s*\("
 )
+_DEFINITION = re.compile(rb"^(?:async[ \t]+)?(?:def|class)[ \t]", re.MULTILINE)
 _DEPENDS_CALLS = frozenset({"Depends", "Security"})
 _BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 
@@ -69,6 +70,16 @@ def content_evidence(source: bytes, path_layer: str | None = None) -> Evidence |
     if pydantic and _pydantic_module(tree):
         return Evidence(SCHEMA, PYDANTIC_MODELS)
     return None
+
+
+def holds_other_code(source: bytes) -> bool:
+    """Whether a module defines functions or classes but nothing of route code: no route decorator, router,
+    app or `Depends`. A module that only a route word in its file name maps to the route layer
+    (`utils/views.py` of helpers, a script called `gen_docs_api.py`) is then no route module; one that only
+    imports and re-exports (`views.py` gathering a package's routers) keeps its name's layer."""
+    if _DEFINITION.search(source) is None or _ROUTE_DECORATOR.search(source) is not None:
+        return False
+    return not any(word in source for word in (b"APIRouter", b"FastAPI", b"add_api_route", b"router", b"Depends"))
 
 
 def _parse(source: bytes) -> ast.Module | None:

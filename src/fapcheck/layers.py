@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from fapcheck.catalog import DEPENDENCY, LAYERS, MODEL, REPOSITORY, ROUTE, SCHEMA, SERVICE, UNMAPPED
-from fapcheck.evidence import content_evidence
+from fapcheck.evidence import content_evidence, holds_other_code
 
 if TYPE_CHECKING:
     import pathspec
@@ -58,6 +58,8 @@ USER, NEUTRAL, PRESET, NOTHING, CONTENT = "user", "neutral", "preset", "nothing"
 _STACK = frozenset({ROUTE, SERVICE, REPOSITORY})
 # Directories never looked into for layer directories: they hold no application code.
 _SKIPPED_DIRECTORIES = frozenset({"__pycache__", "node_modules", "site-packages", "venv", "build", "dist"})
+# A file the preset maps by a word of its name (not by its directory): only route code keeps it a route.
+_ROUTE_FILE_NAME = "preset: file name"
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +193,9 @@ class LayerMap:
 
     def _by_content(self, decision: LayerDecision, source: bytes) -> LayerDecision:
         path_layer = decision.layer if decision.mapped else None
+        if path_layer == ROUTE and decision.pattern.startswith(_ROUTE_FILE_NAME) and holds_other_code(source):
+            pattern = f"content: no route code (overrides {decision.pattern})"
+            return replace(decision, layer=UNMAPPED, pattern=pattern, kind=CONTENT, read=True)
         evidence = content_evidence(source, path_layer)
         if evidence is None or evidence.layer == path_layer:
             return replace(decision, read=True)
