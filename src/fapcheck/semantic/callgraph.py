@@ -89,8 +89,11 @@ class CallGraph:
             return facts
         return None
 
-    def function(self, qualname: str) -> FunctionFacts | None:
-        """The facts of a project function or method, by any name it is reachable under."""
+    def function(self, qualname: str, hops: int = 0) -> FunctionFacts | None:
+        """The facts of a project function or method, by any name it is reachable under (re-exports are
+        followed a bounded number of times: two modules may re-export a name from each other)."""
+        if hops > _MAX_DEPTH:
+            return None
         parts = qualname.split(".")
         for split in range(len(parts) - 1, 0, -1):
             module = ".".join(parts[:split])
@@ -100,7 +103,7 @@ class CallGraph:
             if len(rest) == 2:  # `Class.method`: a method its class inherits is its base's
                 owner = self.index.defining_class(f"{module}.{rest[0]}", rest[1])
                 if owner is not None and owner != f"{module}.{rest[0]}":
-                    return self.function(f"{owner}.{rest[1]}")
+                    return self.function(f"{owner}.{rest[1]}", hops + 1)
             if _names_no_function(self.index, module, rest):
                 return None  # a class called, or a method no class of its bases defines: no parse needed to know
             found = self.module_facts(module).get(qualname)
@@ -110,7 +113,7 @@ class CallGraph:
             head = ".".join(parts[: split + 1])
             canonical = self.index.canonical(head)
             if canonical != head:
-                return self.function(".".join([canonical, *parts[split + 1 :]]))
+                return self.function(".".join([canonical, *parts[split + 1 :]]), hops + 1)
             return None
         return None
 

@@ -198,6 +198,7 @@ class FileContext:
         # the file depends on, so a memo per file is safe.
         self._project_packages: dict[str, bool] = {}
         self._members: dict[tuple[str, str], str | None] = {}
+        self._producing: set[int] = set()  # the functions whose product is being read (recursion ends)
 
     # ------------------------------------------------------------ queries
 
@@ -398,6 +399,16 @@ class FileContext:
     def function_product(self, node: cst.FunctionDef) -> tuple[str | None, str | None]:
         """(the type a function returns or yields, the provider of the `Depends(...)` it returns), from its
         return annotation or, without one, from the call its body returns or yields (`products.py`)."""
+        key = id(node)
+        if key in self._producing:  # a recursive function: what it gives is what it gives
+            return None, None
+        self._producing.add(key)
+        try:
+            return self._function_product(node)
+        finally:
+            self._producing.discard(key)
+
+    def _function_product(self, node: cst.FunctionDef) -> tuple[str | None, str | None]:
         if node.returns is not None:
             annotated = self.produced_type(node.returns.annotation)
             if annotated is not None:

@@ -190,6 +190,7 @@ class _Reader:
         self.top_defs: dict[str, _Function] = {}
         self._assigned: dict[str, str | None] = {}
         self._class_urls: list[tuple[str, str]] = []
+        self._producing: set[int] = set()
 
     # ------------------------------------------------------------ scopes
 
@@ -478,6 +479,16 @@ class _Reader:
         return replace(binding, returns=returns, depends=provider) if returns else binding
 
     def function_product(self, node: _Function) -> tuple[str | None, str | None]:
+        key = id(node)
+        if key in self._producing:  # a recursive function: what it gives is what it gives
+            return None, None
+        self._producing.add(key)
+        try:
+            return self._function_product(node)
+        finally:
+            self._producing.discard(key)
+
+    def _function_product(self, node: _Function) -> tuple[str | None, str | None]:
         if node.returns is not None:
             annotated = self.produced_type(node.returns)
             if annotated is not None:
