@@ -8,8 +8,10 @@ does not depend on which files a run checks (pre-commit passes only the changed 
 
 from __future__ import annotations
 
+import ast
 import os
 import re
+import warnings
 from pathlib import Path
 from weakref import WeakKeyDictionary
 
@@ -82,6 +84,44 @@ def _names_in_depends(index: ProjectIndex, facts: ModuleFacts, target: str, bare
     return False
 
 
+def _named_in_depends_calls(index: ProjectIndex, facts: ModuleFacts, text: bytes, target: str) -> bool:
+    """Whether any `Depends(target)` / `Security(target)` of a module's text names the provider, wherever
+    it stands: `dependencies=[Depends(require_admin)]` on a route or a router, a function body. The
+    argument is resolved through the module's own top-level names."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return False
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not node.args or _called_name(node.func) not in ("Depends", "Security"):
+            continue
+        named = _qualified(facts, node.args[0])
+        if named is not None and index.canonical(named) == target:
+            return True
+    return False
+
+
+def _called_name(func: ast.expr) -> str | None:
+    if isinstance(func, ast.Name):
+        return func.id
+    return func.attr if isinstance(func, ast.Attribute) else None
+
+
+def _qualified(facts: ModuleFacts, node: ast.expr) -> str | None:
+    """`get_db` or `deps.get_db` as the module's top-level names resolve them."""
+    if isinstance(node, ast.Name):
+        binding = facts.name(node.id)
+        if binding is None or binding.kind in ("local", "instance") or not binding.qualname:
+            return None
+        return binding.qualname
+    if isinstance(node, ast.Attribute):
+        head = _qualified(facts, node.value)
+        return f"{head}.{node.attr}" if head is not None else None
+    return None
+
+
 def used_in_depends(ctx: FileContext, target: str) -> bool:
     """Whether another module of the project uses the top-level function or class `target` as a provider.
 
@@ -108,7 +148,11 @@ def used_in_depends(ctx: FileContext, target: str) -> bool:
                 continue
             location = project.locate(module)
             facts = project.facts(module) if location is not None and str(location.path) == path else None
-            if facts is not None and _names_in_depends(project, facts, target, _BARE_MARKER.search(text) is not None):
+            if facts is None:
+                continue
+            if _names_in_depends(project, facts, target, _BARE_MARKER.search(text) is not None) or (
+                _named_in_depends_calls(project, facts, text, target)
+            ):
                 used = True
                 break
         known = answers[root, target] = (used, tuple(path for path, _, _ in texts[root] if path != own))
