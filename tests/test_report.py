@@ -406,3 +406,21 @@ def test_junit_without_findings_is_a_passing_report() -> None:
     root = ET.fromstring(render("junit", []))
     assert root.get("tests") == "0" and root.get("failures") == "0"
     assert [suite.get("tests") for suite in root.findall("testsuite")] == ["0"]
+
+
+def test_an_unsafe_fix_is_not_counted_or_marked_as_fixable_with_fix_alone(tmp_path: Path) -> None:
+    from conftest import run_fapcheck, write
+
+    write(
+        tmp_path,
+        {
+            "pyproject.toml": "[tool.fapcheck]\n",
+            "app/core/db.py": "from sqlalchemy.ext.asyncio import async_sessionmaker\n\nmaker = async_sessionmaker()\n",
+            "app/services/slow.py": "import time\n\n\nasync def pause() -> None:\n    time.sleep(1)\n",
+        },
+    )
+    result = run_fapcheck("--no-cache", "--output-format", "concise", cwd=tmp_path)
+    lines = result.stdout.splitlines()
+    assert "app/core/db.py:3:9: FAP601 " in lines[0] and "[*]" not in lines[0]  # unsafe: applied only when asked
+    assert "app/services/slow.py:5:5: FAP402 [*] " in lines[1]
+    assert lines[-1] == "Found 2 errors (1 fixable with --fix; 1 more fixable with --fix --unsafe-fixes)."

@@ -14,7 +14,7 @@ MAX_STEPS = 4
 
 def write(findings: Sequence[Finding], stream: TextIO, options: ReportOptions) -> None:
     for f in findings:
-        marker = "[*] " if f.fix is not None else ""
+        marker = "[*] " if f.fix is not None and f.fix.safe else ""
         stream.write(f"{f.path}:{f.line}:{f.col}: {f.code} {marker}{shortened(f)}\n")
 
 

@@ -17,7 +17,7 @@ def render(finding: Finding) -> list[list[Segment]]:
         (finding.path, "bold"),
         (f":{finding.line}:{finding.col}: ", ""),
         (finding.code, "bold red"),
-        (" [*]" if finding.fix is not None else "", "cyan"),
+        (" [*]" if finding.fix is not None and finding.fix.safe else "", "cyan"),
         (f" {finding.message}", ""),
     ]
     lines = [head]

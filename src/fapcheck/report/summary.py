@@ -15,6 +15,10 @@ def summary_line(findings: Sequence[Finding], fixed: int | None = None) -> str:
     noun = "error" if count == 1 else "errors"
     if fixed is not None:
         return f"Found {count} {noun} ({fixed} fixed, {len(findings)} remaining)."
-    fixable = sum(1 for f in findings if f.fix is not None)
-    tail = f" ({fixable} fixable with --fix)" if fixable else ""
+    fixable = sum(1 for f in findings if f.fix is not None and f.fix.safe)
+    hidden = sum(1 for f in findings if f.fix is not None and not f.fix.safe)
+    notes = [f"{fixable} fixable with --fix"] if fixable else []
+    if hidden:  # as ruff: an unsafe fix is applied only when asked for
+        notes.append(f"{hidden} {'more ' if fixable else ''}fixable with --fix --unsafe-fixes")
+    tail = f" ({'; '.join(notes)})" if notes else ""
     return f"Found {count} {noun}{tail}."
