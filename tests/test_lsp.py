@@ -185,7 +185,7 @@ def test_server_without_the_extra_says_how_to_install(tmp_path: Path) -> None:
         [sys.executable, "-m", "fapcheck", "server"], capture_output=True, text=True, env=env, check=False
     )
     assert result.returncode == 2
-    assert "pip install 'fapcheck[lsp]'" in result.stderr
+    assert "pip install '/path/to/fapcheck[lsp]'" in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -575,11 +575,11 @@ def graph_command(
 
 @app.command("server")
 def server_command() -> None:
-    """Run the language server (LSP over stdio) for editors; needs `pip install 'fapcheck[lsp]'`."""
+    """Run the language server (LSP over stdio) for editors; needs the lsp extra (pygls 2)."""
     try:
         from fapcheck.lsp import serve
     except ImportError as error:
         if error.name not in ("pygls", "lsprotocol") and not str(error.name).startswith(("pygls.", "lsprotocol.")):
             raise
-        _fail([f"the language server needs pygls 2: pip install 'fapcheck[lsp]' ({error})"])
+        _fail([f"the language server needs the lsp extra (pygls 2): pip install '/path/to/fapcheck[lsp]' ({error})"])
     serve()
