@@ -209,19 +209,24 @@ def unused_noqa(
         if comment.codes is None:
             continue
         unused = [c for c in comment.codes if c in codes and c not in comment.used and c != "FAP002"]
-        if unused and not suppressions.suppresses("FAP002", comment.line):
+        # A code no rule has silences nothing either (a typo: `FAP999`), as ruff reports it.
+        unknown = [c for c in comment.codes if c.startswith("FAP") and c not in BY_CODE]
+        if (unused or unknown) and not suppressions.suppresses("FAP002", comment.line):
             text_line = source_line(lines, comment.line)
+            kinds = [
+                f"{label}: {', '.join(found)}" for label, found in (("unused", unused), ("unknown", unknown)) if found
+            ]
             yield Finding(
                 display,
                 comment.line,
                 comment.col,
                 "FAP002",
-                f"Unused `noqa` directive (unused: {', '.join(unused)})",
+                f"Unused `noqa` directive ({'; '.join(kinds)})",
                 comment.line,
                 comment.end_col,
                 layer,
                 text_line,
-                _noqa_fix(comment.line, comment.col, comment.end_col, comment.codes, unused, text_line),
+                _noqa_fix(comment.line, comment.col, comment.end_col, comment.codes, [*unused, *unknown], text_line),
             )
 
 

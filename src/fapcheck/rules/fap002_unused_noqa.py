@@ -10,7 +10,8 @@ class UnusedNoqa(Rule):
 
     ## What it does
     Reports each FAP code in a `# noqa:` comment that silenced no finding on
-    its line during the run. Codes of other tools (`E501`, `F401`) and a bare
+    its line during the run, and each FAP code no rule has (`FAP999`, a typo).
+    Codes of other tools (`E501`, `F401`) and a bare
     `# noqa` are left alone; codes switched off by `--select`/`--ignore` or
     `per-file-ignores` are not reported either, since they could not fire.
 
