@@ -269,8 +269,9 @@ def test_fixture_dir_is_not_accidentally_empty() -> None:
     assert len(list(FIXTURES.rglob("*.py"))) > 20
 
 
-def test_a_path_that_does_not_exist_prints_only_the_error(tmp_path: Path) -> None:
-    result = fapcheck("missing.py", cwd=tmp_path)
+@pytest.mark.parametrize("command", [(), ("layers",), ("graph",)])
+def test_a_path_that_does_not_exist_prints_only_the_error(tmp_path: Path, command: tuple[str, ...]) -> None:
+    result = fapcheck(*command, "missing.py", cwd=tmp_path)
     assert (result.returncode, result.stdout, result.stderr) == (
         2,
         "",

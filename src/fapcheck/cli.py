@@ -527,14 +527,15 @@ def layers_command(
                 decision = layer_map.layer_for(path)
                 rows.append((display_path(path), decision.layer, decision.pattern))
         rows.sort()
-        if output_format is LayersFormat.json:
-            entries = [{"path": path, "layer": layer, "reason": reason} for path, layer, reason in rows]
-            sys.stdout.write(json.dumps(entries, indent=2) + "\n")
-        else:
-            _table(("path", "layer", "decided by"), [(p, la, reason or "-") for p, la, reason in rows], sys.stdout)
-            counts = Counter(layer for _, layer, _ in rows)
-            summary = ", ".join(f"{counts[layer]} {layer}" for layer in (*LAYERS, UNMAPPED) if counts[layer])
-            sys.stdout.write(f"\n{len(rows)} file{'s' if len(rows) != 1 else ''}: {summary or 'none'}\n")
+        if rows or not discovery.errors:  # only the error for paths that do not exist
+            if output_format is LayersFormat.json:
+                entries = [{"path": path, "layer": layer, "reason": reason} for path, layer, reason in rows]
+                sys.stdout.write(json.dumps(entries, indent=2) + "\n")
+            else:
+                _table(("path", "layer", "decided by"), [(p, la, reason or "-") for p, la, reason in rows], sys.stdout)
+                counts = Counter(layer for _, layer, _ in rows)
+                summary = ", ".join(f"{counts[layer]} {layer}" for layer in (*LAYERS, UNMAPPED) if counts[layer])
+                sys.stdout.write(f"\n{len(rows)} file{'s' if len(rows) != 1 else ''}: {summary or 'none'}\n")
         for problem in discovery.errors:
             sys.stderr.write(f"error: {problem}\n")
         return EXIT_ERROR if discovery.errors else EXIT_CLEAN
@@ -565,7 +566,8 @@ def graph_command(
         discovery = discover(list(paths or ["."]), ConfigResolver(config_file, isolated))
         graph = build_graph(discovery.projects())
         render = to_dot if graph_format is GraphFormat.dot else to_mermaid
-        sys.stdout.write(render(graph, modules))
+        if discovery.files or not discovery.errors:  # only the error for paths that do not exist
+            sys.stdout.write(render(graph, modules))
         for problem in discovery.errors:
             sys.stderr.write(f"error: {problem}\n")
         return EXIT_ERROR if discovery.errors else EXIT_CLEAN
