@@ -29,6 +29,8 @@ _depends_texts: WeakKeyDictionary[ProjectIndex, dict[Path, tuple[tuple[str, str,
 _depends_users: WeakKeyDictionary[ProjectIndex, dict[tuple[Path, str], tuple[bool, tuple[str, ...]]]] = (
     WeakKeyDictionary()
 )
+# Per project index: the names each module's `Depends(...)`/`Security(...)` calls give, by file.
+_depends_calls: WeakKeyDictionary[ProjectIndex, dict[str, tuple[str, ...]]] = WeakKeyDictionary()
 
 
 def source_root(ctx: FileContext) -> Path | None:
@@ -84,23 +86,30 @@ def _names_in_depends(index: ProjectIndex, facts: ModuleFacts, target: str, bare
     return False
 
 
-def _named_in_depends_calls(index: ProjectIndex, facts: ModuleFacts, text: bytes, target: str) -> bool:
+def _named_in_depends_calls(index: ProjectIndex, path: str, facts: ModuleFacts, text: bytes, target: str) -> bool:
     """Whether any `Depends(target)` / `Security(target)` of a module's text names the provider, wherever
     it stands: `dependencies=[Depends(require_admin)]` on a route or a router, a function body. The
-    argument is resolved through the module's own top-level names."""
+    arguments are resolved through the module's own top-level names, once per module and run."""
+    known = _depends_calls.setdefault(index, {})
+    if path not in known:
+        known[path] = _depends_call_names(facts, text)
+    return any(index.canonical(named) == target for named in known[path])
+
+
+def _depends_call_names(facts: ModuleFacts, text: bytes) -> tuple[str, ...]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             tree = ast.parse(text)
     except (SyntaxError, ValueError, MemoryError, RecursionError):
-        return False
+        return ()
+    names: list[str] = []
     for node in ast.walk(tree):
-        if not isinstance(node, ast.Call) or not node.args or _called_name(node.func) not in ("Depends", "Security"):
-            continue
-        named = _qualified(facts, node.args[0])
-        if named is not None and index.canonical(named) == target:
-            return True
-    return False
+        if isinstance(node, ast.Call) and node.args and _called_name(node.func) in ("Depends", "Security"):
+            named = _qualified(facts, node.args[0])
+            if named is not None:
+                names.append(named)
+    return tuple(dict.fromkeys(names))
 
 
 def _called_name(func: ast.expr) -> str | None:
@@ -151,7 +160,7 @@ def used_in_depends(ctx: FileContext, target: str) -> bool:
             if facts is None:
                 continue
             if _names_in_depends(project, facts, target, _BARE_MARKER.search(text) is not None) or (
-                _named_in_depends_calls(project, facts, text, target)
+                _named_in_depends_calls(project, path, facts, text, target)
             ):
                 used = True
                 break
