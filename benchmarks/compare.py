@@ -1,10 +1,10 @@
 """Time fapcheck against its peers, in one run, on the same files.
 
     python benchmarks/compare.py --files 2000 --peers /tmp/bench-venv/bin
-    python benchmarks/compare.py --project /work/real/dispatch
+    python benchmarks/compare.py --project ../some-fastapi-app
     python benchmarks/compare.py --scaling 100,1000,5000
     python benchmarks/compare.py --files 2000 --fix-only
-    python benchmarks/compare.py --project /work/real/dispatch --before HEAD~8
+    python benchmarks/compare.py --project ../some-fastapi-app --before HEAD~8
 
 `--before REF` also times fapcheck's own figures with its sources at a git ref, each figure for both
 versions in turn (so that both see the same load), and prints before/after ratios, the CPU of two jobs
