@@ -53,6 +53,10 @@ FORBIDDEN: list[tuple[str, tuple[str, ...]]] = [
     ("findings.py", ("libcst", "fapcheck.")),
     ("semantic/symbols.py", ("libcst", "fapcheck.")),  # what the cache unpickles: never the parser
     ("semantic/kinds.py", ("libcst", "fapcheck.")),  # plain data every rule reads
+    ("semantic/tables.py", ("libcst",)),
+    # other modules' facts are read without libcst: only a module CPython cannot parse falls back to it
+    ("semantic/products_ast.py", ("libcst", "fapcheck.")),
+    ("semantic/facts_ast.py", ("libcst", "fapcheck.semantic.context")),
     ("semantic/storage.py", ("libcst", "fapcheck.engine", "fapcheck.rules")),
     ("semantic/exchange.py", ("libcst", "fapcheck.semantic.facts", "fapcheck.semantic.context")),
     ("semantic/*.py", ("fapcheck.engine", "fapcheck.rules", "fapcheck.report", "fapcheck.cli", "rich", "typer")),

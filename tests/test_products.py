@@ -9,7 +9,8 @@ import libcst as cst
 import pytest
 
 from fapcheck.semantic.facts import skeleton
-from fapcheck.semantic.products import dotted, product_call, product_call_ast
+from fapcheck.semantic.products import dotted, product_call
+from fapcheck.semantic.products_ast import product_call_ast
 
 # function source -> the callee of the call it returns or yields ('' when there is none it can name)
 CASES: dict[str, str] = {

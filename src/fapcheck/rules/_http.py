@@ -9,7 +9,8 @@ import libcst as cst
 from fapcheck.config import Config
 from fapcheck.rules._depends import ProviderExempt
 from fapcheck.rules.base import Report
-from fapcheck.semantic.context import DEPENDS_FUNCTIONS, FileContext
+from fapcheck.semantic.context import FileContext
+from fapcheck.semantic.tables import DEPENDS_FUNCTIONS
 
 HTTP_EXCEPTIONS = frozenset(
     f"{module}.{name}"

@@ -6,7 +6,7 @@ import libcst as cst
 
 from fapcheck.rules._depends import ChainRule, definition, short
 from fapcheck.rules.base import NodeFix
-from fapcheck.semantic.context import DEPENDS_FUNCTIONS
+from fapcheck.semantic.tables import DEPENDS_FUNCTIONS
 
 
 class DependencyCalledInDepends(ChainRule):

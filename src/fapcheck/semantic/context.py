@@ -23,14 +23,32 @@ from fapcheck.catalog import ROUTE_DECORATOR_METHODS
 from fapcheck.semantic.index import ProjectIndex
 from fapcheck.semantic.kinds import (
     ASYNC_SESSION_CLASSES,
-    ASYNC_SESSION_FACTORIES,
     ASYNC_SESSIONMAKER,
     SESSIONMAKERS,
     SYNC_ENGINE_TYPES,
-    SYNC_SESSION_FACTORIES,
 )
 from fapcheck.semantic.products import product_call
 from fapcheck.semantic.symbols import LOCAL, Binding
+from fapcheck.semantic.tables import (
+    CALL_PRODUCTS,
+    CLASS_OF_TYPES,
+    CONTAINER_METHODS,
+    CONTAINER_TYPES,
+    COROUTINE_TYPES,
+    DEPENDS_FUNCTIONS,
+    DEPENDS_MARKER,
+    FLUENT_TYPES,
+    INSPECT_FUNCTIONS,
+    INSPECTOR,
+    ITERATOR_STEPS,
+    MAX_BASES,
+    NEW_TYPE_FUNCTIONS,
+    PRODUCER_TYPES,
+    PROPERTY_DECORATORS,
+    TYPE_ALIAS_TYPES,
+    TYPE_WRAPPERS,
+    UNION_TYPES,
+)
 
 BUILTIN_NAMES = frozenset(dir(builtins))
 
@@ -45,38 +63,7 @@ ROUTER_TYPES = frozenset(
         "fastapi_restful.inferring_router.InferringRouter",
     }
 )
-TYPE_WRAPPERS = frozenset(
-    {"typing.Annotated", "typing_extensions.Annotated", "typing.Optional", "typing_extensions.Optional"}
-)
-UNION_TYPES = frozenset({"typing.Union", "typing_extensions.Union"})
-# Types whose first argument is what a generator or context-manager function produces.
-PRODUCER_TYPES = frozenset(
-    f"{module}.{name}"
-    for module in ("typing", "typing_extensions", "collections.abc")
-    for name in (
-        "Generator",
-        "Iterator",
-        "Iterable",
-        "AsyncGenerator",
-        "AsyncIterator",
-        "AsyncIterable",
-        "ContextManager",
-        "AsyncContextManager",
-        "Awaitable",
-        "Coroutine",
-    )
-) | frozenset({"contextlib.AbstractContextManager", "contextlib.AbstractAsyncContextManager"})
 TYPE_CHECKING_NAMES = frozenset({"typing.TYPE_CHECKING", "typing_extensions.TYPE_CHECKING"})
-
-# pathlib's fluent API: these methods and attributes of a path, and `path / "x"`, give a path again,
-# so `(Path(__file__).parent / "data.json").read_text()` keeps its type.
-_PATH_FLUENT = frozenset(
-    ("parent", "absolute", "resolve", "expanduser", "joinpath", "with_name", "with_stem", "with_suffix", "home", "cwd")
-)
-FLUENT_TYPES: dict[str, frozenset[str]] = dict.fromkeys(
-    ("pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath", "pathlib.PurePath", "pathlib.PurePosixPath"),
-    _PATH_FLUENT,
-)
 
 FrameKind = Literal["module", "class", "function", "lambda"]
 
@@ -430,7 +417,7 @@ class FileContext:
             if binding is not None:
                 return binding.qualname if binding.kind == "instance" and binding.qualname else None
             return self._inherited_member(own, attribute, depth)
-        if self.project is None or depth > _MAX_BASES or not self.is_project_name(type_name):
+        if self.project is None or depth > MAX_BASES or not self.is_project_name(type_name):
             return None
         key = (type_name, attribute)
         if key not in self._members:
@@ -443,7 +430,7 @@ class FileContext:
         if own is not None:
             if attribute in own.properties:
                 return f"{type_name}.{attribute}"
-            if attribute in own.attributes or depth > _MAX_BASES:
+            if attribute in own.attributes or depth > MAX_BASES:
                 return None
             for base in self.class_bases(own):
                 found = self.property_getter(base, attribute, depth + 1)
@@ -456,7 +443,7 @@ class FileContext:
         return f"{owner}.{attribute}" if owner is not None else None
 
     def _inherited_member(self, frame: Frame, attribute: str, depth: int = 0) -> str | None:
-        if depth > _MAX_BASES:
+        if depth > MAX_BASES:
             return None
         for base in self.class_bases(frame):
             found = self.member_type(base, attribute, depth + 1)
@@ -545,7 +532,7 @@ class FileContext:
             return self.produced_type(elements[0]) if elements else None
         if isinstance(node, cst.Subscript) and self.qualified_name(node.value) in PRODUCER_TYPES:
             elements = [e.slice.value for e in node.slice if isinstance(e.slice, cst.Index)]
-            if self.qualified_name(node.value) in _COROUTINE_TYPES and len(elements) == 3:
+            if self.qualified_name(node.value) in COROUTINE_TYPES and len(elements) == 3:
                 return self.produced_type(elements[2])
             return self.produced_type(elements[0]) if elements else None
         annotated = self.annotation_type(node)
@@ -988,62 +975,8 @@ class FileContext:
             self._type_checking_blocks.add(id(node.body))
 
 
-DEPENDS_FUNCTIONS = frozenset(
-    {
-        "fastapi.Depends",
-        "fastapi.Security",
-        "fastapi.params.Depends",
-        "fastapi.params.Security",
-        "fastapi.param_functions.Depends",
-        "fastapi.param_functions.Security",
-    }
-)
-DEPENDS_MARKER = "fastapi.params.Depends"  # the type of `Depends(...)`'s value: a marker naming its provider
-# Containers whose annotation names their values' type, and which argument does (`dict[str, V]`: the last).
-CONTAINER_TYPES: dict[str, int] = {
-    **{
-        f"{module}.{name}": -1
-        for module, names in (
-            ("builtins", "dict"),
-            ("typing", "Dict Mapping MutableMapping DefaultDict OrderedDict"),
-            ("collections", "defaultdict OrderedDict"),
-            ("collections.abc", "Mapping MutableMapping"),
-        )
-        for name in names.split()
-    },
-    **{
-        f"{module}.{name}": 0
-        for module, names in (
-            ("builtins", "list set frozenset"),
-            ("typing", "List Set FrozenSet Sequence MutableSequence Iterable Collection Deque"),
-            ("collections", "deque"),
-            ("collections.abc", "Sequence MutableSequence Iterable Collection Set"),
-        )
-        for name in names.split()
-    },
-}
-# Methods of a container that give one of its values (True) or its values as a container (False).
-CONTAINER_METHODS: dict[str, bool] = {"get": True, "pop": True, "setdefault": True, "values": False, "copy": False}
 REGISTRATION_METHODS = frozenset({"add_api_route", "add_api_websocket_route"})
-# `-> type[X]`: a function that returns the class X. Calling what it returns gives an X, as calling any
-# library value's type does; a parameter typed `type[X]` holds a class, not an X.
-CLASS_OF_TYPES = frozenset({"builtins.type", "typing.Type", "typing_extensions.Type"})
-INSPECT_FUNCTIONS = frozenset({"sqlalchemy.inspect", "sqlalchemy.inspection.inspect"})
-INSPECTOR = "sqlalchemy.engine.reflection.Inspector"
-ITERATOR_STEPS = frozenset({"builtins.next", "builtins.anext"})
-NEW_TYPE_FUNCTIONS = frozenset({"typing.NewType", "typing_extensions.NewType"})
-PROPERTY_DECORATORS = frozenset({"builtins.property", "functools.cached_property", "cached_property.cached_property"})
-_MAX_BASES = 6  # base classes followed this deep
 _T = TypeVar("_T")
-_COROUTINE_TYPES = frozenset({"typing.Coroutine", "typing_extensions.Coroutine", "collections.abc.Coroutine"})
-_TYPE_ALIAS = frozenset({"typing.TypeAlias", "typing_extensions.TypeAlias"})
-
-CALL_PRODUCTS: dict[tuple[str, bool], str] = {
-    **{(factory, True): "sqlalchemy.orm.Session" for factory in SYNC_SESSION_FACTORIES},
-    **{(f"{factory}.begin", False): "sqlalchemy.orm.Session" for factory in SYNC_SESSION_FACTORIES},
-    **{(factory, True): "sqlalchemy.ext.asyncio.AsyncSession" for factory in ASYNC_SESSION_FACTORIES},
-    **{(f"{factory}.begin", False): "sqlalchemy.ext.asyncio.AsyncSession" for factory in ASYNC_SESSION_FACTORIES},
-}
 
 
 def _annotation_of(
@@ -1081,7 +1014,7 @@ def _makes_async_sessions(ctx: FileContext, call: cst.Call) -> bool:
 
 
 def _is_type_alias_annotation(ctx: FileContext, annotation: cst.BaseExpression) -> bool:
-    return ctx.qualified_name(annotation) in _TYPE_ALIAS
+    return ctx.qualified_name(annotation) in TYPE_ALIAS_TYPES
 
 
 def _dotted(node: cst.BaseExpression) -> str:

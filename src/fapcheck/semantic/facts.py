@@ -21,8 +21,9 @@ import libcst as cst
 
 from fapcheck.semantic.context import FileContext, class_base
 from fapcheck.semantic.parsing import parse_source
-from fapcheck.semantic.products import product_call_ast
+from fapcheck.semantic.products_ast import product_call_ast, yields_ast
 from fapcheck.semantic.symbols import Definition, ModuleFacts, Param
+from fapcheck.semantic.tables import MODEL_VALIDATORS, REWRITING_METHODS
 from fapcheck.semantic.walk import walk
 
 
@@ -40,7 +41,6 @@ def module_facts(path: Path, source: bytes, module: str, is_package: bool, layer
 
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
 def skeleton(text: str) -> str:
@@ -87,7 +87,7 @@ def _cut_bodies(body: Sequence[ast.stmt], lines: list[str], cuts: list[tuple[int
 
 def _kept_statement(body: Sequence[ast.stmt], lines: list[str]) -> str:
     """The one statement a cut body keeps: its product (`products.py`), or whether it yields."""
-    yields = _yields(body)
+    yields = yields_ast(body)
     call = product_call_ast(body)
     segment = _segment(lines, call) if call is not None else None
     if segment is not None:
@@ -108,18 +108,6 @@ def _segment(lines: list[str], node: ast.expr) -> str | None:
     head = lines[first].encode()[node.col_offset :].decode(errors="replace")
     tail = lines[last].encode()[: node.end_col_offset].decode(errors="replace")
     return head + "".join(lines[first + 1 : last]) + tail
-
-
-def _yields(body: Sequence[ast.AST]) -> bool:
-    """Whether statements yield, not counting nested functions, lambdas and classes."""
-    todo = list(body)
-    while todo:
-        node = todo.pop()
-        if isinstance(node, (ast.Yield, ast.YieldFrom)):
-            return True
-        if not isinstance(node, _SCOPES):
-            todo.extend(ast.iter_child_nodes(node))
-    return False
 
 
 def facts_of_tree(
@@ -185,14 +173,14 @@ class _Collector:
         for statement in body:
             if not isinstance(statement, cst.FunctionDef):
                 continue
-            if statement.name.value in _REWRITING_METHODS:
+            if statement.name.value in REWRITING_METHODS:
                 return True
             for decorator in statement.decorators:
                 call = decorator.decorator
                 func = call.func if isinstance(call, cst.Call) else call
                 args = call.args if isinstance(call, cst.Call) else ()
                 named = {arg.value.evaluated_value for arg in args if isinstance(arg.value, cst.SimpleString)}
-                if field in named or "*" in named or self.ctx.qualified_name(func) in _MODEL_VALIDATORS:
+                if field in named or "*" in named or self.ctx.qualified_name(func) in MODEL_VALIDATORS:
                     return True
         return False
 
@@ -347,35 +335,6 @@ def _string_literal(node: cst.BaseExpression) -> str | None:
         node = node.right
     values = [piece.evaluated_value if isinstance(piece, cst.SimpleString) else None for piece in [*pieces, node]]
     return "".join(v for v in values if isinstance(v, str)) if all(isinstance(v, str) for v in values) else None
-
-
-# What may rewrite a field after its default: a validator naming it, a model-wide validator, an initialiser.
-_REWRITING_METHODS = frozenset({"__init__", "__post_init__", "model_post_init"})
-_MODEL_VALIDATORS = frozenset(
-    {
-        "pydantic.model_validator",
-        "pydantic.functional_validators.model_validator",
-        "pydantic.root_validator",
-        "pydantic.class_validators.root_validator",
-        "pydantic.v1.root_validator",
-    }
-)
-
-
-_PRODUCERS = frozenset(
-    f"{module}.{name}"
-    for module in ("typing", "typing_extensions", "collections.abc")
-    for name in ("Generator", "Iterator", "AsyncGenerator", "AsyncIterator", "ContextManager", "AsyncContextManager")
-) | frozenset({"contextlib.AbstractContextManager", "contextlib.AbstractAsyncContextManager"})
-
-
-def produced_type(ctx: FileContext, node: cst.BaseExpression) -> str | None:
-    """The type a function annotated `-> node` hands out: `Session` for `Iterator[Session]` too."""
-    if isinstance(node, cst.Subscript) and ctx.qualified_name(node.value) in _PRODUCERS:
-        elements = [e.slice.value for e in node.slice if isinstance(e.slice, cst.Index)]
-        return produced_type(ctx, elements[0]) if elements else None
-    annotated = ctx.annotation_type(node)
-    return annotated.qualname if annotated is not None else None
 
 
 _NEW_SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)

@@ -20,106 +20,37 @@ from typing import Literal
 
 from fapcheck.semantic.kinds import (
     ASYNC_SESSION_CLASSES,
-    ASYNC_SESSION_FACTORIES,
     ASYNC_SESSIONMAKER,
     SESSIONMAKERS,
     SYNC_ENGINE_TYPES,
-    SYNC_SESSION_FACTORIES,
 )
-from fapcheck.semantic.products import product_call_ast
+from fapcheck.semantic.products_ast import dotted_ast, product_call_ast, yields_ast
 from fapcheck.semantic.source import source_encoding, too_deep
 from fapcheck.semantic.symbols import LOCAL, Binding, Definition, ModuleFacts, Param
+from fapcheck.semantic.tables import (
+    CALL_PRODUCTS,
+    CLASS_OF_TYPES,
+    CONTAINER_METHODS,
+    CONTAINER_TYPES,
+    COROUTINE_TYPES,
+    DEPENDS_FUNCTIONS,
+    DEPENDS_MARKER,
+    FLUENT_TYPES,
+    INSPECT_FUNCTIONS,
+    INSPECTOR,
+    ITERATOR_STEPS,
+    MAX_BASES,
+    MODEL_VALIDATORS,
+    NEW_TYPE_FUNCTIONS,
+    PRODUCER_TYPES,
+    PROPERTY_DECORATORS,
+    REWRITING_METHODS,
+    TYPE_ALIAS_TYPES,
+    TYPE_WRAPPERS,
+    UNION_TYPES,
+)
 
 _BUILTINS = frozenset(dir(builtins))
-
-# The tables of the context tracker, by the same names (`context.py`); kept here so that reading a
-# module's facts needs no libcst.
-_TYPE_WRAPPERS = frozenset(
-    {"typing.Annotated", "typing_extensions.Annotated", "typing.Optional", "typing_extensions.Optional"}
-)
-_UNION_TYPES = frozenset({"typing.Union", "typing_extensions.Union"})
-_PRODUCER_TYPES = frozenset(
-    f"{module}.{name}"
-    for module in ("typing", "typing_extensions", "collections.abc")
-    for name in (
-        "Generator",
-        "Iterator",
-        "Iterable",
-        "AsyncGenerator",
-        "AsyncIterator",
-        "AsyncIterable",
-        "ContextManager",
-        "AsyncContextManager",
-        "Awaitable",
-        "Coroutine",
-    )
-) | frozenset({"contextlib.AbstractContextManager", "contextlib.AbstractAsyncContextManager"})
-_COROUTINE_TYPES = frozenset({"typing.Coroutine", "typing_extensions.Coroutine", "collections.abc.Coroutine"})
-_TYPE_ALIAS = frozenset({"typing.TypeAlias", "typing_extensions.TypeAlias"})
-_PATH_FLUENT = frozenset(
-    ("parent", "absolute", "resolve", "expanduser", "joinpath", "with_name", "with_stem", "with_suffix", "home", "cwd")
-)
-_FLUENT_TYPES = dict.fromkeys(
-    ("pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath", "pathlib.PurePath", "pathlib.PurePosixPath"),
-    _PATH_FLUENT,
-)
-_DEPENDS_FUNCTIONS = frozenset(
-    {
-        "fastapi.Depends",
-        "fastapi.Security",
-        "fastapi.params.Depends",
-        "fastapi.params.Security",
-        "fastapi.param_functions.Depends",
-        "fastapi.param_functions.Security",
-    }
-)
-_DEPENDS_MARKER = "fastapi.params.Depends"
-_NEW_TYPE_FUNCTIONS = frozenset({"typing.NewType", "typing_extensions.NewType"})
-_PROPERTY_DECORATORS = frozenset({"builtins.property", "functools.cached_property", "cached_property.cached_property"})
-_CLASS_OF_TYPES = frozenset({"builtins.type", "typing.Type", "typing_extensions.Type"})
-_INSPECT_FUNCTIONS = frozenset({"sqlalchemy.inspect", "sqlalchemy.inspection.inspect"})
-_INSPECTOR = "sqlalchemy.engine.reflection.Inspector"
-_ITERATOR_STEPS = frozenset({"builtins.next", "builtins.anext"})
-_CONTAINER_METHODS = {"get": True, "pop": True, "setdefault": True, "values": False, "copy": False}
-_CONTAINER_TYPES: dict[str, int] = {
-    **{
-        f"{module}.{name}": -1
-        for module, names in (
-            ("builtins", "dict"),
-            ("typing", "Dict Mapping MutableMapping DefaultDict OrderedDict"),
-            ("collections", "defaultdict OrderedDict"),
-            ("collections.abc", "Mapping MutableMapping"),
-        )
-        for name in names.split()
-    },
-    **{
-        f"{module}.{name}": 0
-        for module, names in (
-            ("builtins", "list set frozenset"),
-            ("typing", "List Set FrozenSet Sequence MutableSequence Iterable Collection Deque"),
-            ("collections", "deque"),
-            ("collections.abc", "Sequence MutableSequence Iterable Collection Set"),
-        )
-        for name in names.split()
-    },
-}
-_CALL_PRODUCTS: dict[tuple[str, bool], str] = {
-    **{(factory, True): "sqlalchemy.orm.Session" for factory in SYNC_SESSION_FACTORIES},
-    **{(f"{factory}.begin", False): "sqlalchemy.orm.Session" for factory in SYNC_SESSION_FACTORIES},
-    **{(factory, True): "sqlalchemy.ext.asyncio.AsyncSession" for factory in ASYNC_SESSION_FACTORIES},
-    **{(f"{factory}.begin", False): "sqlalchemy.ext.asyncio.AsyncSession" for factory in ASYNC_SESSION_FACTORIES},
-}
-_REWRITING_METHODS = frozenset({"__init__", "__post_init__", "model_post_init"})
-_MODEL_VALIDATORS = frozenset(
-    {
-        "pydantic.model_validator",
-        "pydantic.functional_validators.model_validator",
-        "pydantic.root_validator",
-        "pydantic.class_validators.root_validator",
-        "pydantic.v1.root_validator",
-    }
-)
-_MAX_BASES = 6
 
 _Function = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -236,7 +167,7 @@ class _Reader:
             base = self.resolve(node.value)
             if base is None:
                 return None
-            if node.attr in _FLUENT_TYPES.get(base.qualname, ()):
+            if node.attr in FLUENT_TYPES.get(base.qualname, ()):
                 return _Resolved(base.qualname, True)
             if base.instance:
                 member = self.member_type(base.qualname, node.attr)
@@ -252,7 +183,7 @@ class _Reader:
             return None
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
             left = self.resolve(node.left)
-            return left if left is not None and left.instance and left.qualname in _FLUENT_TYPES else None
+            return left if left is not None and left.instance and left.qualname in FLUENT_TYPES else None
         return None
 
     def qualified_name(self, node: ast.expr) -> str | None:
@@ -287,7 +218,7 @@ class _Reader:
         function = self.function()
         if function is None or not function.attributes:
             return None
-        binding = function.attributes.get(_dotted(node))
+        binding = function.attributes.get(dotted_ast(node))
         if binding is None or binding.kind != "instance" or not binding.qualname:
             return None
         return _Resolved(binding.qualname, True, binding.element)
@@ -302,7 +233,7 @@ class _Reader:
         return self._inherited_member(own, attribute, depth)
 
     def _inherited_member(self, frame: _Frame, attribute: str, depth: int = 0) -> str | None:
-        if depth > _MAX_BASES:
+        if depth > MAX_BASES:
             return None
         for base in frame.bases:
             resolved = self.resolve(base)
@@ -333,31 +264,31 @@ class _Reader:
 
     def call_result(self, node: ast.Call) -> _Resolved | None:
         func = node.func
-        if isinstance(func, ast.Attribute) and func.attr in _CONTAINER_METHODS:
+        if isinstance(func, ast.Attribute) and func.attr in CONTAINER_METHODS:
             container = self.resolve(func.value)
             if container is not None and container.instance and container.element:
-                if _CONTAINER_METHODS[func.attr]:
+                if CONTAINER_METHODS[func.attr]:
                     return _Resolved(container.element, True)
                 return container
         callee = self.resolve(func)
         if callee is None:
             return None
-        product = _CALL_PRODUCTS.get((callee.qualname, callee.instance))
+        product = CALL_PRODUCTS.get((callee.qualname, callee.instance))
         if product is None and callee.qualname in SESSIONMAKERS and self._makes_async_sessions(node):
             product = ASYNC_SESSIONMAKER
         if product is not None:
             return _Resolved(product, True)
         if callee.instance:
             return None if self.is_project_name(callee.qualname) else _Resolved(callee.qualname, True)
-        if callee.qualname in _INSPECT_FUNCTIONS and node.args:
+        if callee.qualname in INSPECT_FUNCTIONS and node.args:
             subject = self.resolve(node.args[0])
             if subject is not None and subject.instance and subject.qualname in SYNC_ENGINE_TYPES:
-                return _Resolved(_INSPECTOR, True)
+                return _Resolved(INSPECTOR, True)
             return None
-        if callee.qualname in _ITERATOR_STEPS and node.args:
+        if callee.qualname in ITERATOR_STEPS and node.args:
             inner = self.resolve(node.args[0])
-            return inner if inner is not None and inner.instance and inner.qualname not in _ITERATOR_STEPS else None
-        if callee.qualname in _NEW_TYPE_FUNCTIONS and len(node.args) + len(node.keywords) >= 2:
+            return inner if inner is not None and inner.instance and inner.qualname not in ITERATOR_STEPS else None
+        if callee.qualname in NEW_TYPE_FUNCTIONS and len(node.args) + len(node.keywords) >= 2:
             second = _argument(node, 1)
             alias = self.annotation_type(second) if second is not None else None
             return _Resolved(alias.qualname, True) if alias is not None else None
@@ -378,7 +309,7 @@ class _Reader:
         if isinstance(node, ast.Subscript):
             base = self.qualified_name(node.value)
             elements = _elements(node.slice)
-            if base in _TYPE_WRAPPERS and elements:
+            if base in TYPE_WRAPPERS and elements:
                 inner = self.annotation_type(elements[0])
                 if inner is not None and base is not None and base.endswith("Annotated"):
                     declared = [p for p in map(self.declared_provider, elements[1:]) if p is not None]
@@ -386,9 +317,9 @@ class _Reader:
                     if provider is not None:
                         return Binding(inner.kind, inner.qualname, provider)
                 return inner
-            if base in _UNION_TYPES:
+            if base in UNION_TYPES:
                 return self._single_non_none(elements)
-            position = _CONTAINER_TYPES.get(base or "")
+            position = CONTAINER_TYPES.get(base or "")
             if position is not None and elements:
                 value = self.annotation_type(elements[position])
                 if value is not None and base is not None:
@@ -418,12 +349,12 @@ class _Reader:
         return self.annotation_type(real[0]) if len(real) == 1 else None
 
     def produced_type(self, node: ast.expr | None) -> str | None:
-        if isinstance(node, ast.Subscript) and self.qualified_name(node.value) in _CLASS_OF_TYPES:
+        if isinstance(node, ast.Subscript) and self.qualified_name(node.value) in CLASS_OF_TYPES:
             elements = _elements(node.slice)
             return self.produced_type(elements[0]) if elements else None
-        if isinstance(node, ast.Subscript) and self.qualified_name(node.value) in _PRODUCER_TYPES:
+        if isinstance(node, ast.Subscript) and self.qualified_name(node.value) in PRODUCER_TYPES:
             elements = _elements(node.slice)
-            if self.qualified_name(node.value) in _COROUTINE_TYPES and len(elements) == 3:
+            if self.qualified_name(node.value) in COROUTINE_TYPES and len(elements) == 3:
                 return self.produced_type(elements[2])
             return self.produced_type(elements[0]) if elements else None
         annotated = self.annotation_type(node)
@@ -434,7 +365,7 @@ class _Reader:
             callee = self.resolve(node.func)
             if callee is None or callee.instance:
                 return None
-            if callee.qualname in _DEPENDS_FUNCTIONS:
+            if callee.qualname in DEPENDS_FUNCTIONS:
                 first = _argument(node, 0)
                 if first is None:
                     return ""
@@ -444,12 +375,12 @@ class _Reader:
             binding = self.binding_of(callee.qualname)
             if binding is not None and binding.kind == "def" and binding.returns is None:
                 binding = self._own_def_product(binding)
-            if binding is not None and binding.kind == "def" and binding.returns == _DEPENDS_MARKER:
+            if binding is not None and binding.kind == "def" and binding.returns == DEPENDS_MARKER:
                 return binding.depends
             return None
         if isinstance(node, (ast.Name, ast.Attribute)):
             binding = self._binding_of_expression(node)
-            if binding is not None and binding.qualname == _DEPENDS_MARKER and binding.kind == "instance":
+            if binding is not None and binding.qualname == DEPENDS_MARKER and binding.kind == "instance":
                 return binding.depends
         return None
 
@@ -498,7 +429,7 @@ class _Reader:
             return None, None
         provider = self.depends_provider(call)
         if provider is not None:
-            return _DEPENDS_MARKER, provider
+            return DEPENDS_MARKER, provider
         result = self.call_result(call)
         return (result.qualname if result is not None and result.instance else None), None
 
@@ -513,8 +444,8 @@ class _Reader:
         if isinstance(value, ast.Call):
             provider = self.depends_provider(value)
             if provider is not None:
-                return Binding("instance", _DEPENDS_MARKER, provider)
-            if self.resolves_to(value.func, _NEW_TYPE_FUNCTIONS) and len(value.args) + len(value.keywords) >= 2:
+                return Binding("instance", DEPENDS_MARKER, provider)
+            if self.resolves_to(value.func, NEW_TYPE_FUNCTIONS) and len(value.args) + len(value.keywords) >= 2:
                 second = _argument(value, 1)
                 alias = self.annotation_type(second) if second is not None else None
                 return alias if alias is not None else LOCAL
@@ -533,7 +464,7 @@ class _Reader:
             self.bind_target(target.value, LOCAL)
         elif isinstance(target, ast.Attribute) and not self._bind_self_attribute(target, binding):
             function = self.function()
-            path = _dotted(target)
+            path = dotted_ast(target)
             if function is not None and path:
                 function.attributes[path] = binding
 
@@ -557,7 +488,7 @@ class _Reader:
 
     def ann_assign(self, node: ast.AnnAssign) -> None:
         annotated = self.annotation_type(node.annotation)
-        if self.qualified_name(node.annotation) in _TYPE_ALIAS:
+        if self.qualified_name(node.annotation) in TYPE_ALIAS_TYPES:
             binding = self.binding_for_value(node.value)
         elif annotated is not None:
             provider = self.depends_provider(node.value) if node.value is not None else None
@@ -655,7 +586,7 @@ class _Reader:
         project_name = f"{self.module}.{qualname}" if self.module else qualname
         returns = self.produced_type(node.returns) if node.returns is not None else None
         self.bind(name, Binding("def", project_name, returns=returns))
-        if outer.kind == "class" and any(self.qualified_name(d) in _PROPERTY_DECORATORS for d in node.decorator_list):
+        if outer.kind == "class" and any(self.qualified_name(d) in PROPERTY_DECORATORS for d in node.decorator_list):
             produced = returns or self.function_product(node)[0]
             outer.attributes[name] = Binding("instance", produced) if produced else LOCAL
             outer.properties.add(name)
@@ -706,7 +637,7 @@ class _Reader:
             "function",
             self.layer,
             isinstance(node, ast.AsyncFunctionDef),
-            self.find_generators and _yields(node.body),
+            self.find_generators and yields_ast(node.body),
             params,
             bases=self.decorators(node.decorator_list),
             returns=returns,
@@ -783,7 +714,7 @@ class _Reader:
         for statement in body:
             if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 continue
-            if statement.name in _REWRITING_METHODS:
+            if statement.name in REWRITING_METHODS:
                 return True
             for decorator in statement.decorator_list:
                 func = decorator.func if isinstance(decorator, ast.Call) else decorator
@@ -793,7 +724,7 @@ class _Reader:
                 named = {
                     arg.value for arg in args if isinstance(arg, ast.Constant) and isinstance(arg.value, (str, bytes))
                 }
-                if field_name in named or "*" in named or self.qualified_name(func) in _MODEL_VALIDATORS:
+                if field_name in named or "*" in named or self.qualified_name(func) in MODEL_VALIDATORS:
                     return True
         return False
 
@@ -853,26 +784,6 @@ def _class_base(node: ast.expr) -> ast.expr:
 
 def _is_class_binding(binding: Binding | None) -> bool:
     return binding is not None and binding.kind == "def" and binding.returns == binding.qualname
-
-
-def _dotted(node: ast.expr) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        head = _dotted(node.value)
-        return f"{head}.{node.attr}" if head else ""
-    return ""
-
-
-def _yields(body: Sequence[ast.AST]) -> bool:
-    todo = list(body)
-    while todo:
-        node = todo.pop()
-        if isinstance(node, (ast.Yield, ast.YieldFrom)):
-            return True
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            todo.extend(ast.iter_child_nodes(node))
-    return False
 
 
 def _assigned_urls(statement: ast.Assign | ast.AnnAssign | ast.AugAssign) -> list[tuple[str, str | None]]:

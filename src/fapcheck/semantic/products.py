@@ -14,15 +14,14 @@ about one pass over a body's statement list:
 - nested functions and classes are not part of the body;
 - when two candidates call different callees, the product is unknown.
 
-Two readings of the same rules: one on libcst's tree (a file being checked,
-and the skeletons other modules' facts are read from), one on CPython's tree
-(which writes those skeletons). `tests/test_products.py` holds them to the same
-answers.
+Two readings of the same rules: this one on libcst's tree (a file being
+checked), `products_ast.py` on CPython's tree (other modules' facts, and the
+skeletons of modules CPython cannot read). `tests/test_products.py` holds them
+to the same answers.
 """
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Iterator, Sequence
 
 import libcst as cst
@@ -124,82 +123,4 @@ def _cst_value(value: cst.BaseExpression, assigned: dict[str, cst.Call]) -> cst.
     if isinstance(value, cst.Call):
         return value
     key = _cst_key(value)
-    return assigned.get(key) if key is not None else None
-
-
-# ---------------------------------------------------------------- the same, on CPython's tree
-
-
-def product_call_ast(body: Sequence[ast.stmt]) -> ast.Call | None:
-    """`product_call` on CPython's tree."""
-    candidates = list(_ast_candidates(body, {}))
-    yields = [call for call, is_yield in candidates if is_yield]
-    chosen = yields if any(is_yield for _, is_yield in candidates) else [call for call, _ in candidates]
-    found = [call for call in chosen if call is not None and _ast_dotted(call.func)]
-    if not found or len({_ast_dotted(call.func) for call in found}) != 1:
-        return None
-    return found[0]
-
-
-def _ast_dotted(node: ast.expr) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        head = _ast_dotted(node.value)
-        return f"{head}.{node.attr}" if head else ""
-    return ""
-
-
-def _ast_candidates(
-    statements: Sequence[ast.stmt], assigned: dict[str, ast.Call]
-) -> Iterator[tuple[ast.Call | None, bool]]:
-    for statement in statements:
-        if isinstance(statement, ast.Return):
-            if statement.value is not None:
-                yield _ast_value(statement.value, assigned), False
-        elif isinstance(statement, ast.Expr):
-            value = statement.value
-            if isinstance(value, ast.Yield) and value.value is not None:
-                yield _ast_value(value.value, assigned), True
-        elif isinstance(statement, ast.Assign):
-            if len(statement.targets) == 1:
-                _ast_bind(statement.targets[0], statement.value, assigned)
-        elif isinstance(statement, ast.AnnAssign):
-            if statement.value is not None:
-                _ast_bind(statement.target, statement.value, assigned)
-        elif isinstance(statement, (ast.With, ast.AsyncWith)):
-            for item in statement.items:
-                if item.optional_vars is not None:
-                    _ast_bind(item.optional_vars, item.context_expr, assigned)
-            yield from _ast_candidates(statement.body, assigned)
-        elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Match)):
-            continue
-        else:  # if, try, for, while: their blocks in the order libcst's fields are read
-            for field in ("body", "handlers", "orelse", "finalbody"):
-                for item in getattr(statement, field, None) or ():
-                    block = item.body if isinstance(item, ast.ExceptHandler) else [item]
-                    yield from _ast_candidates(block, assigned)
-
-
-def _ast_key(node: ast.expr) -> str | None:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-        return f"{node.value.id}.{node.attr}"
-    return None
-
-
-def _ast_bind(target: ast.expr, value: ast.expr, assigned: dict[str, ast.Call]) -> None:
-    key = _ast_key(target)
-    if key is not None:
-        if isinstance(value, ast.Call):
-            assigned[key] = value
-        else:
-            assigned.pop(key, None)
-
-
-def _ast_value(value: ast.expr, assigned: dict[str, ast.Call]) -> ast.Call | None:
-    if isinstance(value, ast.Call):
-        return value
-    key = _ast_key(value)
     return assigned.get(key) if key is not None else None
