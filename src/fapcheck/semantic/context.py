@@ -357,7 +357,7 @@ class FileContext:
         that cannot be known."""
         module, _, name = qualname.rpartition(".")
         if module == self.module_name and self.module_name:
-            if name in self.classes or (name not in self._top_defs and self._is_own_class(name)):
+            if qualname in self.classes or (name not in self._top_defs and self._is_own_class(name)):
                 return qualname
             node = self._top_defs.get(name)
             if node is None:

@@ -252,7 +252,7 @@ class _Reader:
         if module != self.module or not self.module:
             return None
         binding = self.frames[0].bindings.get(name)
-        if name in self.classes or (name not in self.top_defs and _is_class_binding(binding)):
+        if qualname in self.classes or (name not in self.top_defs and _is_class_binding(binding)):
             return qualname
         node = self.top_defs.get(name)
         if node is None:
