@@ -29,8 +29,8 @@ _depends_texts: WeakKeyDictionary[ProjectIndex, dict[Path, tuple[tuple[str, str,
 _depends_users: WeakKeyDictionary[ProjectIndex, dict[tuple[Path, str], tuple[bool, tuple[str, ...]]]] = (
     WeakKeyDictionary()
 )
-# Per project index: the names each module's `Depends(...)`/`Security(...)` calls give, by file.
-_depends_calls: WeakKeyDictionary[ProjectIndex, dict[str, tuple[str, ...]]] = WeakKeyDictionary()
+# Per project index: what each module names as providers, by file (None: not a module of the project).
+_module_uses: WeakKeyDictionary[ProjectIndex, dict[str, _ModuleUses | None]] = WeakKeyDictionary()
 
 
 def source_root(ctx: FileContext) -> Path | None:
@@ -70,30 +70,35 @@ def _modules_naming_depends(root: Path) -> tuple[tuple[str, str, bytes], ...]:
     return tuple(found)
 
 
-def _names_in_depends(index: ProjectIndex, facts: ModuleFacts, target: str, bare: bool) -> bool:
-    """Whether a module's top-level facts use `target` as a provider: a parameter's or class attribute's
-    `Depends(target)`, an alias or marker bound to one, or, when the module's text holds a bare
-    `Depends()` (`bare`), a parameter of type `target` whose provider is unnamed."""
-    for _, binding in facts.names:
-        if binding.depends and index.canonical(binding.depends) == target:
-            return True
+def _names_in_facts(index: ProjectIndex, facts: ModuleFacts, bare: bool) -> frozenset[str]:
+    """The providers a module's top-level facts name: a parameter's or class attribute's `Depends(f)`, an
+    alias or marker bound to one, or, when the module's text holds a bare `Depends()` (`bare`), the type of a
+    parameter whose provider is unnamed; each as the project index spells it canonically."""
+    named = [binding.depends for _, binding in facts.names if binding.depends]
     for found in facts.definitions:
         for param in (*found.params, *found.members):
             # Facts give '' for a bare `Depends()` and for a provider they cannot name (`Depends(lambda: ...)`).
-            named = param.depends or (param.type if bare and param.depends == "" else None)
-            if named and index.canonical(named) == target:
-                return True
-    return False
+            named.append(param.depends or (param.type if bare and param.depends == "" else None) or "")
+    return frozenset(index.canonical(name) for name in named if name)
 
 
-def _named_in_depends_calls(index: ProjectIndex, path: str, facts: ModuleFacts, text: bytes, target: str) -> bool:
-    """Whether any `Depends(target)` / `Security(target)` of a module's text names the provider, wherever
-    it stands: `dependencies=[Depends(require_admin)]` on a route or a router, a function body. The
-    arguments are resolved through the module's own top-level names, once per module and run."""
-    known = _depends_calls.setdefault(index, {})
-    if path not in known:
-        known[path] = _depends_call_names(facts, text)
-    return any(index.canonical(named) == target for named in known[path])
+class _ModuleUses:
+    """What one module names as providers, read once per run: from its facts first, and from every
+    `Depends(...)` / `Security(...)` call of its text (`dependencies=[Depends(require_admin)]` on a route
+    or a router, a function body) only when the facts do not name the provider asked about."""
+
+    def __init__(self, index: ProjectIndex, facts: ModuleFacts, text: bytes) -> None:
+        self.index, self.facts, self.text = index, facts, text
+        self.by_facts = _names_in_facts(index, facts, _BARE_MARKER.search(text) is not None)
+        self._by_calls: frozenset[str] | None = None
+
+    def names(self, target: str) -> bool:
+        if target in self.by_facts:
+            return True
+        if self._by_calls is None:
+            calls = _depends_call_names(self.facts, self.text)  # resolved through the module's own names
+            self._by_calls = frozenset(self.index.canonical(named) for named in calls)
+        return target in self._by_calls
 
 
 def _depends_call_names(facts: ModuleFacts, text: bytes) -> tuple[str, ...]:
@@ -152,16 +157,16 @@ def used_in_depends(ctx: FileContext, target: str) -> bool:
         name = target.rpartition(".")[2].encode()
         own = os.path.abspath(ctx.path)
         used = False
+        modules = _module_uses.setdefault(project, {})
         for path, module, text in texts[root]:
             if path == own or name not in text:
                 continue
-            location = project.locate(module)
-            facts = project.facts(module) if location is not None and str(location.path) == path else None
-            if facts is None:
-                continue
-            if _names_in_depends(project, facts, target, _BARE_MARKER.search(text) is not None) or (
-                _named_in_depends_calls(project, path, facts, text, target)
-            ):
+            if path not in modules:
+                location = project.locate(module)
+                facts = project.facts(module) if location is not None and str(location.path) == path else None
+                modules[path] = _ModuleUses(project, facts, text) if facts is not None else None
+            uses = modules[path]
+            if uses is not None and uses.names(target):
                 used = True
                 break
         known = answers[root, target] = (used, tuple(path for path, _, _ in texts[root] if path != own))
