@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import replace
@@ -30,8 +31,10 @@ from fapcheck.rules.base import Related, RelatedNode, Report
 from fapcheck.semantic.context import FileContext
 from fapcheck.semantic.dispatch import Dispatcher
 from fapcheck.semantic.facts import facts_of_tree
-from fapcheck.semantic.positions import positions_of
+from fapcheck.semantic.positions import lazy_positions
 from fapcheck.semantic.source import source_encoding
+
+_FAP_MENTION = re.compile("fap", re.IGNORECASE)  # what a noqa comment FAP002 may report must hold
 
 __all__ = ["ENGINE_CODES", "Checker", "RunResult", "run", "source_encoding"]
 
@@ -79,13 +82,15 @@ def _findings(
     ctx: FileContext, module: cst.Module, text: str, reports: list[Report], codes: frozenset[str]
 ) -> tuple[Finding, ...]:
     display, layer = ctx.path, ctx.layer
+    if not reports and not _FAP_MENTION.search(text):
+        return ()  # FAP002 reports only comments naming a FAP code: without one, nothing to tokenize
     suppressions = read_suppressions(text)
     if not reports and not suppressions.by_line:
         return ()
     lines = split_lines(text)
     findings: list[Finding] = []
     if reports:
-        positions = positions_of(module)
+        positions = lazy_positions(module, text)
         for report in reports:
             where: CodeRange = positions[report.node]
             line = where.start.line
