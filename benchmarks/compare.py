@@ -170,7 +170,7 @@ def _tree_rss(root: int) -> int:
 
 def find_tool(name: str, peers: Path | None) -> str | None:
     if peers is not None and (peers / name).exists():
-        return str(peers / name)
+        return str((peers / name).absolute())  # the peers run in the project's directory
     return shutil.which(name)
 
 
