@@ -91,6 +91,17 @@ def test_output_is_the_same_whatever_the_job_count(monkeypatch: pytest.MonkeyPat
     assert run_fixtures(jobs=2) == run_fixtures(jobs=1)
 
 
+def test_workers_send_facts_back_only_for_the_result_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(batch, "MIN_POOL_FILES", 1)
+    config = project_config(FIXTURES / "demo")
+    todo = [(p, str(p)) for p in discover([str(FIXTURES / "demo")], config).files]
+    for caching in (True, False):
+        outcomes = list(batch._check_all(todo, config, 2, ({}, {}), None, caching=caching))
+        assert len(outcomes) == len(todo)
+        sent = [outcome[7:] for outcome, _ in outcomes]
+        assert any(facts is not None or parsed for facts, parsed, _ in sent) is caching
+
+
 def test_a_file_no_rule_needs_is_still_checked_for_syntax(project: Path) -> None:
     write(project, {"scripts/broken.py": "def f(:\n", "scripts/new_syntax.py": "type Pair[T] = tuple[T, T]\n"})
     result = runner.invoke(app, ["--no-cache", "--output-format", "concise"])

@@ -143,7 +143,7 @@ def run(
     reading = cache is not None and (todo or stdin is not None)
     known: Known = (cache.known_facts(), cache.known_functions()) if cache is not None and reading else ({}, {})
     if todo:
-        outcomes = _check_all(todo, config, jobs or default_jobs(), known, fixing)
+        outcomes = _check_all(todo, config, jobs or default_jobs(), known, fixing, caching=cache is not None)
         for (path, display, result, digest, stat, probes, contents, facts, parsed, functions), done in outcomes:
             results.append(result)
             if done is not None:
@@ -297,8 +297,16 @@ def _chunks(ordered: list[tuple[Path, str, int]], jobs: int) -> list[list[tuple[
 
 
 def _check_all(
-    todo: list[tuple[Path, str]], config: Config, jobs: int, known: Known, fixing: Fixing | None
+    todo: list[tuple[Path, str]],
+    config: Config,
+    jobs: int,
+    known: Known,
+    fixing: Fixing | None,
+    *,
+    caching: bool = True,
 ) -> Iterator[Processed]:
+    """Each file's outcome, checked in this process or by `jobs` workers; without `caching`, the workers
+    send no facts back (only the result cache keeps them)."""
     ordered = _check_order(todo, config)
     if jobs <= 1 or len(ordered) < MIN_POOL_FILES:
         checker = _checker(config, known)
@@ -314,14 +322,17 @@ def _check_all(
         _warm(config)  # children inherit the imported parser and rules instead of each importing them
     chunks = _chunks(ordered, jobs)
     exchange = tempfile.mkdtemp(prefix="fapcheck-facts-")
+    # The children's collectors never walk what they inherit: walking it would write to (so copy) its pages.
+    gc.freeze()
     try:
-        initargs = (config, known, exchange, fixing)
+        initargs = (config, known, exchange, fixing, caching)
         with ExitStack() as stack:  # a Ctrl-C held while the workers started arrives inside: the pool is ended
             with _interrupts_held():
                 pool = stack.enter_context(context.Pool(min(jobs, len(chunks)), _init_worker, initargs))
             for outcomes in pool.imap_unordered(_check_chunk, chunks):
                 yield from outcomes
     finally:
+        gc.unfreeze()
         shutil.rmtree(exchange, ignore_errors=True)
 
 
@@ -374,12 +385,13 @@ def _rare_collections() -> Iterator[None]:
 
 _WORKER: Checker | None = None
 _FIXING: Fixing | None = None
+_CACHING = True
 
 
-def _init_worker(config: Config, known: Known, exchange: str, fixing: Fixing | None) -> None:
-    global _WORKER, _FIXING
+def _init_worker(config: Config, known: Known, exchange: str, fixing: Fixing | None, caching: bool) -> None:
+    global _WORKER, _FIXING, _CACHING
     _ignore_interrupts()
-    _FIXING = fixing
+    _FIXING, _CACHING = fixing, caching
     from fapcheck.semantic.exchange import FactsExchange
 
     _WORKER = _checker(config, known)
@@ -389,4 +401,8 @@ def _init_worker(config: Config, known: Known, exchange: str, fixing: Fixing | N
 
 def _check_chunk(chunk: list[tuple[Path, str]]) -> list[Processed]:
     assert _WORKER is not None
-    return [_process(_WORKER, path, display, _FIXING) for path, display in chunk]
+    done = [_process(_WORKER, path, display, _FIXING) for path, display in chunk]
+    if _CACHING:
+        return done
+    # Facts travel to the parent only for the result cache: without one, pickling them is waste.
+    return [((*outcome[:7], None, (), ()), fixed) for outcome, fixed in done]
