@@ -106,3 +106,18 @@ def test_function_facts_of_other_modules_come_from_the_cache(project: Path, read
     )
     assert stdin.output.splitlines() == first
     assert read == ["slow.py"]  # both modules' function facts came from the cache
+
+
+def test_a_module_parsed_for_another_rule_gives_its_function_facts(project: Path, read: list[str]) -> None:
+    service = (
+        "import time\nfrom fastapi import HTTPException\n\n"
+        "def wait() -> None:\n    time.sleep(1)\n    raise HTTPException(404)\n"
+    )
+    route = "from app.services.slow import wait\n\nasync def h() -> None:\n    wait()\n"
+    write(project, {"app/services/slow.py": service, "app/api/routes/x.py": route})
+    result = runner.invoke(
+        app, ["--output-format", "concise", "-q", "--no-cache", "--select", "FAP301,FAP406", "-j", "1"]
+    )
+    codes = [line.split()[1] for line in result.output.splitlines()]
+    assert sorted(codes) == ["FAP301", "FAP406"]
+    assert read == []  # learnt in the walk that checked slow.py for FAP301, not parsed again

@@ -42,6 +42,14 @@ __all__ = ["ENGINE_CODES", "Checker", "RunResult", "run", "source_encoding"]
 class Checker(Planner):
     """Holds what every file of a run shares: configuration, layer map, project index."""
 
+    _learning: tuple[str, ...] | None = None
+
+    def _learning_codes(self) -> tuple[str, ...]:
+        """The enabled rules that learn from files they do not check."""
+        if self._learning is None:
+            self._learning = tuple(sorted(c for c in self.enabled - ENGINE_CODES if "learner" in vars(rule_class(c))))
+        return self._learning
+
     def check_path(self, path: Path, display: str) -> FileResult:
         try:
             source = path.read_bytes()
@@ -66,8 +74,16 @@ class Checker(Planner):
         ctx = FileContext(display, layer, module_name, is_package, self.index)
         reports: list[Report] = []
         rules = [rule_class(code)(ctx, self.config, reports) for code in rule_codes]
+        learners = [
+            learner
+            for code in self._learning_codes()
+            if code not in rule_codes and (learner := rule_class(code).learner(ctx, self.config)) is not None
+        ]
+        visitors = [visitor for rule in rules for visitor in rule.visitors()]
         try:
-            Dispatcher(ctx, [visitor for rule in rules for visitor in rule.visitors()]).run(module)
+            Dispatcher(ctx, [*visitors, *(visitor for learner in learners for visitor in learner.visitors)]).run(module)
+            for learner in learners:
+                learner.done()
             if digest is not None:
                 facts = facts_of_tree(module, str(path), module_name, is_package, layer, b"yield" in source)
                 self.index.learn(str(path), digest, facts)

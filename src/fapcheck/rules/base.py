@@ -7,6 +7,7 @@ reporters or the command line. Its docstring is its documentation.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -45,6 +46,14 @@ Related = RelatedNode | RelatedLocation  # a RelatedLocation's path is the file'
 
 
 @dataclass(frozen=True, slots=True)
+class Learner:
+    """Collectors a file's walk visits, and what is done with what they collected once it is over."""
+
+    visitors: tuple[cst.BatchableCSTVisitor, ...]
+    done: Callable[[], None]
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     node: cst.CSTNode
     code: str
@@ -74,6 +83,13 @@ class Rule(cst.BatchableCSTVisitor):
     def visitors(self) -> tuple[cst.BatchableCSTVisitor, ...]:
         """What the engine's walk visits for this rule: the rule, after any collector it reads."""
         return (self,)
+
+    @classmethod
+    def learner(cls, ctx: FileContext, config: Config) -> Learner | None:
+        """What the rule learns about the project from a parsed file it does not check (none of its findings
+        can be there): collectors for the engine's walk, and what to do with them after it. Facts learnt
+        from a parse already paid for spare another parse when a checked file asks about this module."""
+        return None
 
     def report(self, node: cst.CSTNode, fix: NodeFix | None = None, **fields: object) -> None:
         message = self.message.format(**fields) if fields else self.message

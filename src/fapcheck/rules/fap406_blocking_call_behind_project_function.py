@@ -10,7 +10,7 @@ import libcst as cst
 from fapcheck.config import Config
 from fapcheck.findings import RelatedLocation
 from fapcheck.rules._blocking import ServedCode
-from fapcheck.rules.base import Related, RelatedNode, Report, Rule
+from fapcheck.rules.base import Learner, Related, RelatedNode, Report, Rule
 from fapcheck.semantic.callgraph import CallGraph, Chain, Step
 from fapcheck.semantic.context import FileContext
 from fapcheck.semantic.function_facts import FunctionFactsCollector
@@ -107,14 +107,21 @@ class BlockingCallBehindProjectFunction(Rule):
         if not self.served.everywhere and self.served.here():
             self._served_calls.add(id(node))
 
+    @classmethod
+    def learner(cls, ctx: FileContext, config: Config) -> Learner | None:
+        """The function facts of a parsed file without async code: the files that call into it need no
+        parse of their own to follow their calls."""
+        project = ctx.project
+        if project is None or ctx.layer == "route":  # route handlers are called by the framework, not by code
+            return None
+        collector = FunctionFactsCollector(ctx, config)
+        return Learner((collector,), lambda: _graph(project, config).seed(ctx.module_name, ctx.path, collector.facts()))
+
     def leave_Module(self, original_node: cst.Module) -> None:
         project = self.ctx.project
         if project is None:
             return
-        graph = _GRAPHS.get(project)
-        if graph is None:
-            graph = _GRAPHS[project] = CallGraph(project, self.config)
-            _PLACES[project] = FunctionPlaces()
+        graph = _graph(project, self.config)
         # Seeded even without call sites here: files checked later that call into this module need no parse.
         graph.seed(self.ctx.module_name, self.ctx.path, self.collector.facts())
         for call in self.collector.async_calls:
@@ -155,3 +162,12 @@ class BlockingCallBehindProjectFunction(Rule):
         definition = RelatedLocation(step.path, *place.definition, name)
         at = place.blocking
         return definition, RelatedLocation(step.path, *at, blocking) if at is not None else None
+
+
+def _graph(project: ProjectIndex, config: Config) -> CallGraph:
+    """The project's call graph, shared by every file of a run."""
+    graph = _GRAPHS.get(project)
+    if graph is None:
+        graph = _GRAPHS[project] = CallGraph(project, config)
+        _PLACES[project] = FunctionPlaces()
+    return graph
