@@ -28,7 +28,6 @@ import hashlib
 import io
 import os
 import pickle
-import shutil
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -342,6 +341,8 @@ def _prune(directory: Path) -> None:
 
 def _drop_other_formats(directory: Path) -> None:
     """Packs of other cache formats are never read again."""
+    import shutil  # only when a pack is written
+
     for old in directory.glob("v*"):
         if old.name != f"v{_FORMAT}" and old.name[1:].isdigit() and old.is_dir():
             shutil.rmtree(old, ignore_errors=True)
