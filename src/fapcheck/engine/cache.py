@@ -23,6 +23,7 @@ data classes, so a planted file cannot run code.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import hashlib
 import io
@@ -30,7 +31,7 @@ import os
 import pickle
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, cast
 
@@ -74,14 +75,30 @@ _ANSWERS, _FACTS, _FUNCTIONS = 0, 1, 2
 _NO_HEAVY: Heavy = (b"", b"", b"")
 
 
+@functools.cache
 def _build_fingerprint() -> str:
-    """Changes whenever fapcheck's own code does, not only its version number."""
-    package = Path(__file__).resolve().parent.parent
+    """Changes whenever fapcheck's own code does, not only its version number; once per process."""
+    package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
     parts = [__version__, sys.version]
-    for path in sorted(package.rglob("*.py")):
-        stat = file_stat(path)
-        parts.append(f"{path.relative_to(package)}:{stat}")
+    for relative, path in sorted(_sources(package, ())):
+        parts.append(f"{os.sep.join(relative)}:{file_stat(path)}")
     return "\n".join(parts)
+
+
+def _sources(directory: str, relative: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], str]]:
+    """The .py files below a directory, each with its path's parts below the package (sorted by them as
+    Paths sort), listed with `os.scandir` as `Path.rglob` would find them."""
+    try:
+        with os.scandir(directory) as listing:
+            entries = list(listing)
+    except OSError:
+        return
+    for entry in entries:
+        parts = (*relative, entry.name)
+        if entry.name.endswith(".py"):
+            yield parts, entry.path
+        if entry.is_dir(follow_symlinks=False):
+            yield from _sources(entry.path, parts)
 
 
 def settings_key(config: Config) -> str:
