@@ -53,9 +53,13 @@ _DEFAULT_GLOBS = tuple(p[:-1] for p in DEFAULT_EXCLUDE if _is_name_pattern(p) an
 _DEFAULT_OTHERS = tuple(p for p in DEFAULT_EXCLUDE if not _is_name_pattern(p))
 
 
+# The glob names as one expression: fnmatchcase's own translation of each, tried at once.
+_DEFAULT_GLOB = re.compile("|".join(map(fnmatch.translate, _DEFAULT_GLOBS))).match if _DEFAULT_GLOBS else None
+
+
 def _excluded_name(name: str) -> bool:
     """A directory the default excludes skip, wherever it is."""
-    return name in _DEFAULT_NAMES or any(fnmatch.fnmatchcase(name, glob) for glob in _DEFAULT_GLOBS)
+    return name in _DEFAULT_NAMES or (_DEFAULT_GLOB is not None and _DEFAULT_GLOB(name) is not None)
 
 
 class _IgnoreFile:
