@@ -105,6 +105,14 @@ def test_gitignore_files_and_extend_exclude(tmp_path: Path) -> None:
     assert "app/generated/drop.py" in found(tmp_path, config=config)
 
 
+def test_files_are_sorted_as_paths_sort_by_their_parts(tmp_path: Path) -> None:
+    names = ["a/b.py", "a-b/c.py", "a.py", "a b/d.py", "a/b/e.py", "a/b0.py", "Z.py", "é/f.py"]
+    write(tmp_path, {"pyproject.toml": "", **dict.fromkeys(names, "")})
+    discovery = discover([str(tmp_path / "a.py"), str(tmp_path)], ConfigResolver(None, False))
+    assert discovery.files == sorted(tmp_path / name for name in names)  # "a/b.py" before "a-b/c.py"
+    assert list(discovery.configs) == discovery.files
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs and symbolic links")
 def test_links_and_special_files(tmp_path: Path) -> None:
     write(tmp_path, {"pyproject.toml": "", "real/a.py": ""})

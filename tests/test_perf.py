@@ -449,3 +449,24 @@ def test_facts_parsed_elsewhere_attach_to_the_module_s_entry_with_the_same_conte
     known = cache.known_facts()
     assert sorted(known) == [stored, later]
     assert all(load_facts(blob) == facts for _, blob in known.values() if isinstance(blob, bytes))
+
+
+def test_the_second_part_of_a_pack_is_read_only_from_the_file_its_entries_came_from(tmp_path: Path) -> None:
+    from fapcheck.engine.cache import ResultCache
+    from fapcheck.findings import FileResult
+
+    config = Config(root=tmp_path)
+    path = tmp_path / "a.py"
+    writer = ResultCache(tmp_path / "cache", config)
+    writer.store(path, "a.py", b"digest-a", None, FileResult("a.py", "unmapped"), ())
+    writer.attach_functions([(str(path), b"digest-a", ("a", {}))])
+    path.write_text("")  # a pack keeps the entries of files that exist
+    assert writer.save() is None
+    assert str(path) in ResultCache(tmp_path / "cache", config).known_functions()
+    reader = ResultCache(tmp_path / "cache", config)  # has read the entries, not the rest
+    assert str(path) in reader.entries
+    other = ResultCache(tmp_path / "cache", config)
+    other.store(path, "a.py", b"digest-b", None, FileResult("a.py", "unmapped"), ())
+    other.attach_functions([(str(path), b"digest-b", ("a", {}))])
+    assert other.save() is None  # replaces the pack with another file
+    assert reader.known_functions() == {}  # the replaced pack's rest does not belong to the entries read

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
-import shutil
 import signal
-import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
@@ -315,6 +313,8 @@ def _check_all(
                 yield _process(checker, path, display, fixing)
         return
     import multiprocessing
+    import shutil
+    import tempfile  # these three only when files are checked in worker processes
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)

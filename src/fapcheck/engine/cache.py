@@ -10,8 +10,9 @@ existence and layer). An entry is used when the file's bytes are unchanged
 
 A pack is two pickles: the entries a warm run reads, then what only some runs
 need (the answers behind the stamps, the module facts other files' checks read),
-unpickled when first asked for. Both come from one read of one file, so they
-always belong together.
+read and unpickled when first asked for, and only from the same file the entries
+came from (a pack is replaced by a rename, never rewritten in place), so they
+always belong together; a pack replaced in between reads as having no second part.
 
 Writes go to a temporary file renamed over the pack, so readers never see a
 half-written pack; two runs sharing a directory may drop each other's new
@@ -23,15 +24,14 @@ data classes, so a planted file cannot run code.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import hashlib
-import io
 import os
 import pickle
-import shutil
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, cast
 
@@ -75,14 +75,30 @@ _ANSWERS, _FACTS, _FUNCTIONS = 0, 1, 2
 _NO_HEAVY: Heavy = (b"", b"", b"")
 
 
+@functools.cache
 def _build_fingerprint() -> str:
-    """Changes whenever fapcheck's own code does, not only its version number."""
-    package = Path(__file__).resolve().parent.parent
+    """Changes whenever fapcheck's own code does, not only its version number; once per process."""
+    package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
     parts = [__version__, sys.version]
-    for path in sorted(package.rglob("*.py")):
-        stat = file_stat(path)
-        parts.append(f"{path.relative_to(package)}:{stat}")
+    for relative, path in sorted(_sources(package, ())):
+        parts.append(f"{os.sep.join(relative)}:{file_stat(path)}")
     return "\n".join(parts)
+
+
+def _sources(directory: str, relative: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], str]]:
+    """The .py files below a directory, each with its path's parts below the package (sorted by them as
+    Paths sort), listed with `os.scandir` as `Path.rglob` would find them."""
+    try:
+        with os.scandir(directory) as listing:
+            entries = list(listing)
+    except OSError:
+        return
+    for entry in entries:
+        parts = (*relative, entry.name)
+        if entry.name.endswith(".py"):
+            yield parts, entry.path
+        if entry.is_dir(follow_symlinks=False):
+            yield from _sources(entry.path, parts)
 
 
 def settings_key(config: Config) -> str:
@@ -96,7 +112,7 @@ class ResultCache:
     def __init__(self, directory: Path, config: Config) -> None:
         self.directory = directory
         self.pack = directory / f"v{_FORMAT}" / f"{settings_key(config)}.pickle"
-        self.entries, self._heavy_blob = self._load()
+        self.entries, self._heavy_at = _read_entries(self.pack)
         self._heavy: dict[str, Heavy] | None = None
         self.started_ns = time.time_ns()
         # Entries to write, each with its heavy part (None: the one the pack holds, unchanged).
@@ -108,25 +124,9 @@ class ResultCache:
         # Pickled facts for entries not stored yet, by heavy slot: (digest they describe, blob).
         self._pending: dict[int, dict[str, tuple[bytes, bytes]]] = {_FACTS: {}, _FUNCTIONS: {}}
 
-    def _load(self) -> tuple[dict[str, Entry], bytes]:
-        """The entries of the pack, and the bytes of its heavy part (unpickled when first needed)."""
-        try:
-            data = self.pack.read_bytes()
-        except OSError:
-            return {}, b""
-        stream = io.BytesIO(data)
-        try:
-            loaded = _without_collections(SafeUnpickler(stream).load)
-        except Exception:  # corrupt or foreign: start afresh, the next save rewrites it
-            return {}, b""
-        if not isinstance(loaded, dict):
-            return {}, b""
-        return loaded, data[stream.tell() :]  # entries are checked when used
-
     def heavy(self) -> dict[str, Heavy]:
         if self._heavy is None:
-            self._heavy = _heavy_part(self._heavy_blob)
-            self._heavy_blob = b""
+            self._heavy = _read_heavy(self.pack, self._heavy_at)
         return self._heavy
 
     def _heavy_of(self, key: str) -> Heavy:
@@ -284,10 +284,10 @@ class ResultCache:
             if not gitignore.exists():
                 write_atomic(gitignore, b"# Created by fapcheck automatically.\n*\n")
             # Keep what a concurrent run added: each entry goes with the heavy part of the same pack.
-            theirs, their_heavy = self._load()
+            theirs, their_heavy_at = _read_entries(self.pack)
             heavy = self.heavy()
             entries: dict[str, tuple[Entry, Heavy]] = {}
-            for source, source_heavy in ((self.entries, heavy), (theirs, _heavy_part(their_heavy))):
+            for source, source_heavy in ((self.entries, heavy), (theirs, _read_heavy(self.pack, their_heavy_at))):
                 for key, entry in source.items():
                     entries[key] = (entry, source_heavy.get(key) or _NO_HEAVY)
             for key, (entry, changed) in self.changed.items():
@@ -303,14 +303,41 @@ class ResultCache:
         return None
 
 
-def _heavy_part(blob: bytes) -> dict[str, Heavy]:
-    if not blob:
-        return {}
+# Where a pack's heavy part starts, and which file it is in: (offset, (device, inode, size, mtime_ns)).
+HeavyAt = tuple[int, tuple[int, int, int, int]]
+
+
+def _read_entries(pack: Path) -> tuple[dict[str, Entry], HeavyAt | None]:
+    """The entries of a pack (checked when used), and where its heavy part is; None when there is none.
+
+    Unpickled straight from the file, which reads only the entries' bytes, not the heavy part after them."""
     try:
-        loaded = _without_collections(SafeUnpickler(io.BytesIO(blob)).load)
-    except Exception:  # corrupt: as if nothing were stored, the next save rewrites it
+        with open(pack, "rb") as handle:
+            loaded = _without_collections(SafeUnpickler(handle).load)
+            at = (handle.tell(), _identity(os.fstat(handle.fileno())))
+    except Exception:  # missing, corrupt or foreign: start afresh, the next save rewrites it
+        return {}, None
+    return (loaded, at) if isinstance(loaded, dict) else ({}, None)
+
+
+def _read_heavy(pack: Path, at: HeavyAt | None) -> dict[str, Heavy]:
+    """The heavy part of the pack the entries were read from; empty if that file was replaced since."""
+    if at is None:
+        return {}
+    offset, identity = at
+    try:
+        with open(pack, "rb") as handle:
+            if _identity(os.fstat(handle.fileno())) != identity:
+                return {}
+            handle.seek(offset)
+            loaded = _without_collections(SafeUnpickler(handle).load)
+    except Exception:  # gone or corrupt: as if nothing were stored, the next save rewrites it
         return {}
     return loaded if isinstance(loaded, dict) else {}
+
+
+def _identity(stat: os.stat_result) -> tuple[int, int, int, int]:
+    return stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
 T = TypeVar("T")
@@ -342,6 +369,8 @@ def _prune(directory: Path) -> None:
 
 def _drop_other_formats(directory: Path) -> None:
     """Packs of other cache formats are never read again."""
+    import shutil  # only when a pack is written
+
     for old in directory.glob("v*"):
         if old.name != f"v{_FORMAT}" and old.name[1:].isdigit() and old.is_dir():
             shutil.rmtree(old, ignore_errors=True)

@@ -53,9 +53,13 @@ _DEFAULT_GLOBS = tuple(p[:-1] for p in DEFAULT_EXCLUDE if _is_name_pattern(p) an
 _DEFAULT_OTHERS = tuple(p for p in DEFAULT_EXCLUDE if not _is_name_pattern(p))
 
 
+# The glob names as one expression: fnmatchcase's own translation of each, tried at once.
+_DEFAULT_GLOB = re.compile("|".join(map(fnmatch.translate, _DEFAULT_GLOBS))).match if _DEFAULT_GLOBS else None
+
+
 def _excluded_name(name: str) -> bool:
     """A directory the default excludes skip, wherever it is."""
-    return name in _DEFAULT_NAMES or any(fnmatch.fnmatchcase(name, glob) for glob in _DEFAULT_GLOBS)
+    return name in _DEFAULT_NAMES or (_DEFAULT_GLOB is not None and _DEFAULT_GLOB(name) is not None)
 
 
 class _IgnoreFile:
@@ -162,27 +166,30 @@ class _Ignores:
             known = self.repositories[directory] = os.path.exists(os.path.join(directory, ".git"))
         return known
 
-    def ignored(self, directory: str, name: str, is_dir: bool) -> bool:
-        """Whether the entry `name` of `directory` (absolute) is excluded."""
-        if is_dir and _excluded_name(name):
-            return True
-        suffix = "/" if is_dir else ""
+    def in_directory(self, directory: str) -> Callable[[str, bool], bool]:
+        """Whether an entry of `directory` (absolute), given its name and whether it is a directory, is
+        excluded. What depends on the directory alone (its path below the root and below each .gitignore
+        that applies, whether it lies inside a directory the defaults exclude) is worked out here, once."""
+        checks: list[tuple[str, _IgnoreFile]] = []
+        inside_excluded = False
         rel = _relative(directory, self.root)
         if rel is not None:
-            rel = f"{rel}/{name}" if rel else name
-            if self.extend is not None and self.extend.match(rel + suffix):
+            # Inside a directory the defaults exclude: a walk that started below it.
+            inside_excluded = bool(rel) and any(_excluded_name(part) for part in rel.split("/"))
+            prefix = f"{rel}/" if rel else ""
+            checks += [(prefix, spec) for spec in (self.extend, self.others) if spec is not None]
+        if self.respect_gitignore:
+            for base, spec in self._gitignores_above(directory):
+                inner = _relative(directory, base)
+                checks.append((f"{inner}/" if inner else "", spec))
+
+        def ignored(name: str, is_dir: bool) -> bool:
+            if inside_excluded or (is_dir and _excluded_name(name)):
                 return True
-            if any(_excluded_name(part) for part in rel.split("/")[:-1]):
-                return True  # inside a directory the defaults exclude (a walk that started below it)
-            if self.others is not None and self.others.match(rel + suffix):
-                return True
-        if not self.respect_gitignore:
-            return False
-        for base, spec in self._gitignores_above(directory):
-            inner = _relative(directory, base)
-            if spec.match((f"{inner}/{name}" if inner else name) + suffix):
-                return True
-        return False
+            path = f"{name}/" if is_dir else name
+            return any(spec.match(prefix + path) for prefix, spec in checks)
+
+        return ignored
 
     def _gitignores_above(self, directory: str) -> list[tuple[str, _IgnoreFile]]:
         """The .gitignore files that apply in a directory, up to the root or the repository; once per directory."""
@@ -234,24 +241,39 @@ def discover(paths: Sequence[str], configs: Config | ConfigResolver) -> Discover
     whose excludes then apply below it); explicitly named files are always included."""
     settings = _Settings(configs)
     result = Discovery()
+    found: dict[str, Config] = {}  # by absolute path; Path objects are made once, for the result
     for given in paths:
         path = Path(given)
         absolute = Path(os.path.abspath(path))
         if absolute.is_dir():
-            _walk(str(absolute), settings, result)
+            _walk(str(absolute), settings, found, result.notebooks)
         elif absolute.name.endswith(NOTEBOOK_SUFFIX):
             result.errors.append(f"{given}: {NOTEBOOKS_REFUSED}")
         elif absolute.exists() and not absolute.is_file():
             result.errors.append(f"{given}: not a regular file")
         elif absolute.exists() or absolute.is_symlink():
-            result.configs[absolute] = settings.config(absolute.parent)
+            found[str(absolute)] = settings.config(absolute.parent)
         else:
             result.errors.append(f"{given}: No such file or directory")
-    result.files = sorted(result.configs)
+    result.files = _sorted_paths(found)
+    result.configs = {path: found[str(path)] for path in result.files}
     return result
 
 
-def _walk(top: str, settings: _Settings, found: Discovery) -> None:
+def _sorted_paths(paths: Collection[str]) -> list[Path]:
+    """The paths as `sorted` orders Path objects: by their parts, not as strings ("a/b" before "a-b/c")."""
+    if os.sep != "/" or os.altsep is not None:
+        return sorted(Path(path) for path in paths)  # parts compared case-insensitively on Windows
+    # Every path is absolute and normal (made by abspath, or joined to such a directory), so its parts
+    # are its components between slashes.
+    return [Path(path) for path in sorted(paths, key=_components)]
+
+
+def _components(path: str) -> list[str]:
+    return path.split("/")
+
+
+def _walk(top: str, settings: _Settings, found: dict[str, Config], notebooks: list[Path]) -> None:
     """As `os.walk(top)` would, top-down without following links to directories: regular files and links
     (a broken one is reported when read); never FIFOs, sockets or devices, which would block or mean nothing."""
     pending: list[tuple[str, Config | None]] = [(top, None)]
@@ -268,6 +290,7 @@ def _walk(top: str, settings: _Settings, found: Discovery) -> None:
         config = config or settings.config(Path(directory), names)
         ignores = settings.ignores_in(config)
         ignores.listed(directory, names)
+        ignored = ignores.in_directory(directory)
         subdirectories = []
         for entry in entries:
             name = entry.name
@@ -276,16 +299,12 @@ def _walk(top: str, settings: _Settings, found: Discovery) -> None:
             except OSError:
                 is_dir = False
             if is_dir:
-                if not entry.is_symlink() and not ignores.ignored(directory, name, is_dir=True):
+                if not entry.is_symlink() and not ignored(name, True):
                     subdirectories.append(entry.path)
-            elif (
-                name.endswith(PYTHON_SUFFIXES)
-                and _readable_kind(entry)
-                and not ignores.ignored(directory, name, is_dir=False)
-            ):
-                found.configs[Path(entry.path)] = config
-            elif name.endswith(NOTEBOOK_SUFFIX) and not ignores.ignored(directory, name, is_dir=False):
-                found.notebooks.append(Path(entry.path))
+            elif name.endswith(PYTHON_SUFFIXES) and _readable_kind(entry) and not ignored(name, False):
+                found[entry.path] = config
+            elif name.endswith(NOTEBOOK_SUFFIX) and not ignored(name, False):
+                notebooks.append(Path(entry.path))
         pending.extend((subdirectory, config) for subdirectory in sorted(subdirectories, reverse=True))
 
 
@@ -301,7 +320,9 @@ def display_path(path: Path) -> str:
     text, cwd = os.fspath(path), os.getcwd()
     prefix = cwd if cwd.endswith(os.sep) else cwd + os.sep
     if os.path.isabs(text) and text.startswith(prefix) and os.path.normpath(text) == text:
-        return Path(text[len(prefix) :]).as_posix()  # as `relative_to(cwd)`, without building both paths
+        rel = text[len(prefix) :]  # as `relative_to(cwd)`, without building both paths
+        # A normal path below the directory is its own posix form on posix: no Path to build.
+        return rel if os.sep == "/" and rel else Path(rel).as_posix()
     try:
         return path.relative_to(Path.cwd()).as_posix()
     except ValueError:

@@ -13,11 +13,11 @@ import io
 import os
 import pickle
 import sys
-import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fapcheck.semantic.symbols import ModuleFacts
+if TYPE_CHECKING:
+    from fapcheck.semantic.symbols import ModuleFacts
 
 
 class SafeUnpickler(pickle.Unpickler):
@@ -41,11 +41,15 @@ def unpickle(blob: bytes) -> object:
 
 def load_facts(blob: bytes) -> ModuleFacts | None:
     """Stored facts, or None when the blob is corrupt or foreign."""
+    from fapcheck.semantic.symbols import ModuleFacts  # not imported by a run that reads no facts
+
     loaded = unpickle(blob)
     return loaded if isinstance(loaded, ModuleFacts) else None
 
 
 def write_atomic(path: Path, data: bytes) -> None:
+    import tempfile  # not imported by a run that writes nothing
+
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
     try:
         with os.fdopen(handle, "wb") as stream:
