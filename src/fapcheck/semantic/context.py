@@ -186,6 +186,9 @@ class FileContext:
         self._project_packages: dict[str, bool] = {}
         self._members: dict[tuple[str, str], str | None] = {}
         self._producing: set[int] = set()  # the functions whose product is being read (recursion ends)
+        # What `resolve` answered for each node since the walk last stepped in or out of a node: every rule
+        # asks about the same calls and names, and the tracker's state only changes when the walk moves.
+        self._resolved: dict[cst.BaseExpression, Resolved | None] = {}
 
     # ------------------------------------------------------------ queries
 
@@ -263,6 +266,15 @@ class FileContext:
 
     def resolve(self, node: cst.BaseExpression) -> Resolved | None:
         """Resolve an expression to the qualified name of what it is, or of its type."""
+        if self._producing:  # inside a recursion guard, answers depend on where the question came from
+            return self._resolve(node)
+        memo = self._resolved
+        if node in memo:
+            return memo[node]
+        found = memo[node] = self._resolve(node)
+        return found
+
+    def _resolve(self, node: cst.BaseExpression) -> Resolved | None:
         if isinstance(node, cst.Name):
             binding = self.lookup(node.value)
             if binding is None:
@@ -376,12 +388,12 @@ class FileContext:
 
     def _at_module_scope(self, work: Callable[[], _T]) -> _T:
         """Answer a question about a top-level definition as its own scope sees it, wherever the walk is."""
-        frames = self.frames
-        self.frames = frames[:1]
+        frames, resolved = self.frames, self._resolved
+        self.frames, self._resolved = frames[:1], {}
         try:
             return work()
         finally:
-            self.frames = frames
+            self.frames, self._resolved = frames, resolved
 
     def function_product(self, node: cst.FunctionDef) -> tuple[str | None, str | None]:
         """(the type a function returns or yields, the provider of the `Depends(...)` it returns), from its
@@ -695,6 +707,8 @@ class FileContext:
         return ".".join([*base, module] if module else base)
 
     def enter(self, node: cst.CSTNode) -> None:
+        if self._resolved:
+            self._resolved = {}
         handler = _ENTER.get(type(node))
         if handler is not None:
             handler(self, node)
@@ -702,6 +716,8 @@ class FileContext:
             self._type_checking_depth += 1
 
     def leave(self, node: cst.CSTNode) -> None:
+        if self._resolved:
+            self._resolved = {}
         handler = _LEAVE.get(type(node))
         if handler is not None:
             handler(self, node)
