@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from fapcheck.config import Config
 from fapcheck.engine.cache import ResultCache
@@ -24,7 +24,7 @@ from fapcheck.semantic.index import Contents, KnownFacts, KnownFunctions, Projec
 
 if TYPE_CHECKING:
     from fapcheck.engine.runner import Checker
-    from fapcheck.semantic.symbols import ModuleFacts
+    from fapcheck.semantic.symbols import FunctionFacts, ModuleFacts
 
 # Below this many files to check, starting worker processes costs more than it saves.
 MIN_POOL_FILES = 16
@@ -240,6 +240,10 @@ def _check_file(checker: Checker, path: Path, display: str) -> Outcome:
         for key, facts_digest, value in checker.index.take_parsed_functions()
         if facts_digest or key == own
     )
+    exchange = checker.index.exchange
+    if exchange is not None and result.layer != "route":  # other workers' calls lead into it, not into routes
+        for key, _, (module, found) in (item for item in functions if item[0] == own):
+            exchange.put_functions(key, module, digest, cast("dict[str, FunctionFacts]", found))
     return path, display, result, digest, stat, probes, contents, facts, checker.index.take_parsed(), functions
 
 
