@@ -174,3 +174,26 @@ def test_enter_returning_false_skips_the_children() -> None:
     walk(module, enter, lambda node: left.append(type(node).__name__))
     assert "Assign" in entered and entered.count("Assign") == 1  # y = 2 only
     assert entered.count("Name") == 1 and "FunctionDef" in left  # f's name and body not entered; f still left
+
+
+def test_only_fields_that_may_hold_entered_nodes_are_read() -> None:
+    from fapcheck.semantic import walk as walk_module
+
+    call = cst.parse_expression("f(a, b=1)")
+    assert walk_module._walked_fields(call) == ("lpar", "func", "args", "rpar")
+    # Every field left unread, on every node of fapcheck's semantic model, holds whitespace and tokens only.
+    root = REPO / "src" / "fapcheck" / "semantic"
+    checked = 0
+    for path in sorted(root.rglob("*.py")):
+        nodes: list[cst.CSTNode] = []
+        walk(cst.parse_module(path.read_bytes()), nodes.append, lambda node: None)
+        for node in nodes:
+            read = walk_module._walked_fields(node)
+            for name in walk_module.fields_of(node):
+                if name in read:
+                    continue
+                value = getattr(node, name)
+                held = value if isinstance(value, (tuple, list)) else (value,)
+                assert all(type(item) in walk_module.SKIPPED or not isinstance(item, cst.CSTNode) for item in held)
+                checked += 1
+    assert checked > 10_000

@@ -29,16 +29,26 @@ class Dispatcher:
                 table = self.visits if name.startswith("visit_") else self.leaves
                 table.setdefault(name[6:], []).append(getattr(visitor, name))
 
+        # The same tables by node type, filled as types are met: no name is looked up per node.
+        self._visits: dict[type[cst.CSTNode], list[VisitorMethod]] = {}
+        self._leaves: dict[type[cst.CSTNode], list[VisitorMethod]] = {}
+
     def run(self, module: cst.Module) -> None:
         walk(module, self.on_visit, self.on_leave)
 
     def on_visit(self, node: cst.CSTNode) -> None:
         self.ctx.enter(node)
-        for method in self.visits.get(type(node).__name__, ()):
+        methods = self._visits.get(type(node))
+        if methods is None:
+            methods = self._visits[type(node)] = self.visits.get(type(node).__name__, [])
+        for method in methods:
             method(node)
 
     def on_leave(self, node: cst.CSTNode) -> None:
-        for method in self.leaves.get(type(node).__name__, ()):
+        methods = self._leaves.get(type(node))
+        if methods is None:
+            methods = self._leaves[type(node)] = self.leaves.get(type(node).__name__, [])
+        for method in methods:
             method(node)
         self.ctx.leave(node)
 

@@ -16,6 +16,7 @@ meaning for the rules and are not entered.
 from __future__ import annotations
 
 import dataclasses
+import typing
 from collections.abc import Callable, Iterator
 
 import libcst as cst
@@ -132,11 +133,55 @@ def _walk_iteratively(root: cst.CSTNode, enter: Callback, leave: Callback) -> No
             step_in(child)
 
 
+# The fields of each node type that may hold a node the walk enters: a field whose declared type admits only
+# whitespace and tokens (`whitespace_after_func`, `comma`) is never read.
+_WALKED: dict[type[cst.CSTNode], tuple[str, ...]] = {}
+
+
+def _walked_fields(node: cst.CSTNode) -> tuple[str, ...]:
+    kind = type(node)
+    try:
+        hints = typing.get_type_hints(kind)
+    except Exception:  # an annotation that does not resolve: every field is read
+        hints = {}
+    fields = _WALKED[kind] = tuple(name for name in fields_of(node) if _may_hold_walked(hints.get(name)))
+    return fields
+
+
+def _may_hold_walked(annotation: object) -> bool:
+    """Whether a value of the declared type may be (or hold) a node the walk enters; True when unsure."""
+    if annotation is None or isinstance(annotation, (str, typing.ForwardRef)):
+        return True
+    origin = typing.get_origin(annotation)
+    if origin is typing.Literal:
+        return False
+    if origin is not None:  # Union, Optional, Sequence[...]
+        return any(_may_hold_walked(argument) for argument in typing.get_args(annotation))
+    if not isinstance(annotation, type):
+        return True
+    if not issubclass(annotation, cst.CSTNode):
+        return annotation not in _PLAIN_VALUES  # a value that is no node and holds none
+    return not _only_skipped(annotation)
+
+
+_PLAIN_VALUES = (str, int, float, bool, type(None), cst.MaybeSentinel)
+
+
+def _only_skipped(kind: type) -> bool:
+    """A whitespace or token class all of whose subclasses are whitespace or tokens too (by module: libcst
+    rebuilds its classes with slots, and the classes it rebuilt stay subclasses of their bases)."""
+    subclasses: list[type] = kind.__subclasses__()
+    return kind.__module__ in _SKIPPED_MODULES and all(_only_skipped(sub) for sub in subclasses)
+
+
+_SKIPPED_MODULES = frozenset((_whitespace.__name__, _op.__name__))
+
+
 def _children(node: cst.CSTNode) -> list[cst.CSTNode]:
     """The node's children to walk, in libcst's order."""
-    fields = _FIELDS.get(type(node))
+    fields = _WALKED.get(type(node))
     if fields is None:
-        fields = fields_of(node)
+        fields = _walked_fields(node)
     kinds = _KINDS
     children: list[cst.CSTNode] = []
     for name in fields:
