@@ -140,11 +140,9 @@ _WALKED: dict[type[cst.CSTNode], tuple[str, ...]] = {}
 
 def _walked_fields(node: cst.CSTNode) -> tuple[str, ...]:
     kind = type(node)
-    try:
-        hints = typing.get_type_hints(kind)
-    except Exception:  # an annotation that does not resolve: every field is read
-        hints = {}
-    fields = _WALKED[kind] = tuple(name for name in fields_of(node) if _may_hold_walked(hints.get(name)))
+    # libcst's annotations are objects, not strings: read as they are (a string is taken as "may hold one").
+    declared = {field.name: field.type for field in dataclasses.fields(kind)}
+    fields = _WALKED[kind] = tuple(name for name in fields_of(node) if _may_hold_walked(declared.get(name)))
     return fields
 
 
