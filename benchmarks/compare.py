@@ -59,6 +59,7 @@ if __name__ == "__main__":
 """
 
 _CACHED_STDIN = "fapcheck one file (stdin), cache warm"
+_EDITED_STDIN = "fapcheck one file (stdin), edited, cache warm"
 _WARM_FIXED = "fapcheck warm, fixed tree"
 _FIX_FIXED = "fapcheck --fix, fixed tree, cache warm"
 
@@ -225,6 +226,8 @@ def _figures(single: str, source: bytes) -> list[tuple[str, list[str], bytes | N
         ("fapcheck one file (stdin)", ["--no-cache", "-", "--stdin-filename", single], source),
         # The editor's case: the project was checked before, so other modules' facts come from the cache.
         (_CACHED_STDIN, ["--cache-dir", _CACHE, "-", "--stdin-filename", single], source),
+        # The same with the buffer edited since: the cache has no result for this text, only the facts.
+        (_EDITED_STDIN, ["--cache-dir", _CACHE, "-", "--stdin-filename", single], source + b"\n# edited\n"),
     ]
 
 

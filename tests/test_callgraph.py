@@ -102,7 +102,7 @@ def test_function_facts_of_other_modules_come_from_the_cache(project: Path, read
     stdin = runner.invoke(
         app,
         ["--output-format", "concise", "-q", "--select", "FAP406", "--stdin-filename", "app/api/routes/x.py", "-"],
-        input=route,
+        input=route + "\n# edited\n",  # a buffer the cache has no result for: checked, with stored facts
     )
     assert stdin.output.splitlines() == first
     assert read == ["slow.py"]  # both modules' function facts came from the cache

@@ -234,6 +234,22 @@ def test_one_file_that_no_rule_needs_does_not_import_libcst(project: Path) -> No
     assert imported_modules(project, "-", "--stdin-filename", "app/schemas/user.py", stdin=stdin) == "imported:"
 
 
+def test_an_editor_buffer_as_it_was_checked_is_answered_from_the_cache(project: Path) -> None:
+    write(project, {**ROUTE_TO_REPO, "app/repositories/__init__.py": "", "app/repositories/users.py": ""})
+    route = "app/api/users.py"
+    source = (project / route).read_text()
+    checked = runner.invoke(app, ["--output-format", "concise", "-q", route])
+    assert "FAP101" in checked.output
+    arguments = ("--output-format", "concise", "-q", "-", "--stdin-filename", route)
+    assert imported_modules(project, *arguments, stdin=source) == "imported:"  # no parse, no libcst
+    stdin = runner.invoke(app, list(arguments), input=source)
+    assert stdin.output == checked.output
+    # An edited buffer is checked; so is an unchanged one whose imported module changed layer.
+    assert imported_modules(project, *arguments, stdin=source + "\n# edited\n") == "imported: libcst"
+    write(project, {"app/repositories/users.py": "from fastapi import APIRouter\nrouter = APIRouter()\n"})
+    assert imported_modules(project, *arguments, stdin=source) == "imported: libcst"
+
+
 def test_answers_confirmed_once_are_stamped_for_the_next_run(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(project, {**ROUTE_TO_REPO, "app/repositories/__init__.py": "", "app/repositories/users.py": ""})
     first = runner.invoke(app, ["--output-format", "concise"])  # directories too new to vouch for anything
@@ -332,7 +348,8 @@ def test_facts_of_other_modules_come_from_the_cache(project: Path, facts_parses:
     first = runner.invoke(app, ["--output-format", "concise"])
     route = "app/api/routes/items.py"
     source = (project / route).read_bytes()
-    stdin = runner.invoke(app, ["--output-format", "concise", "--stdin-filename", route, "-"], input=source)
+    edited = source + b"\n# edited\n"  # a buffer the cache has no result for: checked, with stored facts
+    stdin = runner.invoke(app, ["--output-format", "concise", "--stdin-filename", route, "-"], input=edited)
     assert stdin.output == first.output
     write(project, {"app/api/routes/items.py": source.decode() + "\n"})  # the route is checked again
     assert runner.invoke(app, ["--output-format", "concise", route]).output == first.output
@@ -356,9 +373,8 @@ def test_corrupt_stored_facts_are_read_from_the_module_again(project: Path, fact
     heavy[deps] = (answers, b"not a pickle", functions)
     pack.write_bytes(pickle.dumps(entries) + pickle.dumps(heavy))
     route = "app/api/routes/items.py"
-    stdin = runner.invoke(
-        app, ["--output-format", "concise", "--stdin-filename", route, "-"], input=(project / route).read_bytes()
-    )
+    edited = (project / route).read_bytes() + b"\n# edited\n"  # a buffer the cache has no result for
+    stdin = runner.invoke(app, ["--output-format", "concise", "--stdin-filename", route, "-"], input=edited)
     assert stdin.output == first.output
     assert facts_parses == ["deps.py"]
 

@@ -138,6 +138,12 @@ def run(
                 results.append(hit)
                 if on_result is not None:
                     on_result(hit)
+        if stdin is not None and fixing is None:  # an editor's buffer as it was checked: nothing to parse
+            source, stdin_path, stdin_display = stdin
+            hit = cache.lookup_source(Path(os.path.abspath(stdin_path)), stdin_display, source, index)
+            if hit is not None:
+                results.append(hit)
+                stdin = None
     reading = cache is not None and (todo or stdin is not None)
     known: Known = (cache.known_facts(), cache.known_functions()) if cache is not None and reading else ({}, {})
     if todo:

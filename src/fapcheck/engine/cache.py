@@ -152,19 +152,43 @@ class ResultCache:
             if digest_of(source) != digest:
                 return None
             fresh_stat = trusted_stat(stat, self.started_ns)
-        if contents and not index.contents_hold(contents):
+        stale, asked_again = self._stale(key, dirs, contents, index)
+        if stale:
             return None
-        if not self._unchanged(dirs):
-            answers, facts, functions = self._heavy_of(key)
-            stamps = _loads(answers)
-            if stamps is None or not index.still_holds(stamps):
-                return None
+        if asked_again is not None:
             # Still true: stamp the directories anew, so the next run need not ask again.
-            restamped = index.restamped(stamps)
+            _, facts, functions = self._heavy_of(key)
+            restamped = index.restamped(asked_again)
             self.store(path, display, digest, fresh_stat, result, restamped, contents, facts, functions, trusted=True)
         elif fresh_stat != known_stat:
             self.changed[key] = ((display, digest, fresh_stat, result, dirs, contents), None)
         return result
+
+    def lookup_source(self, path: Path, display: str, source: bytes, index: ProjectIndex) -> FileResult | None:
+        """The stored result of the file at `path` for these bytes (an editor's buffer the file was checked
+        with), while what it depends on holds; else None. Nothing is stored: the file itself may differ."""
+        key = str(path)
+        entry = self.entries.get(key)
+        if type(entry) is not tuple or len(entry) != _ENTRY_SIZE or entry[0] != display:
+            return None
+        _, digest, _, result, dirs, contents = entry
+        if not isinstance(result, FileResult) or digest_of(source) != digest:
+            return None
+        return None if self._stale(key, dirs, contents, index)[0] else result
+
+    def _stale(
+        self, key: str, dirs: tuple[tuple[str, int | None], ...], contents: Contents, index: ProjectIndex
+    ) -> tuple[bool, Stamps | None]:
+        """Whether what an entry depends on changed: other files' contents, the directory answers. With the
+        answers asked again (a directory's stamp moved, its answers did not), when they were."""
+        if contents and not index.contents_hold(contents):
+            return True, None
+        if self._unchanged(dirs):
+            return False, None
+        stamps = _loads(self._heavy_of(key)[0])
+        if stamps is None or not index.still_holds(stamps):
+            return True, None
+        return False, stamps
 
     def _unchanged(self, dirs: tuple[tuple[str, int | None], ...]) -> bool:
         for pair in dirs:
