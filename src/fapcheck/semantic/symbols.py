@@ -6,7 +6,15 @@ Kept free of libcst, so that the cache can read stored facts without importing t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
+
+
+def _by_fields(self: Any) -> tuple[type, tuple[object, ...]]:
+    """Pickled as a call of the class with its fields, in order: a frozen slots dataclass's own
+    `__setstate__` looks its fields up for every object (facts go through pickle between the worker
+    processes of a run and into the result cache)."""
+    return type(self), tuple(getattr(self, name) for name in self.__slots__)
+
 
 BindingKind = Literal["import", "instance", "def", "local"]
 
@@ -27,6 +35,8 @@ class Binding:
     returns: str | None = None  # def: the type it returns, or yields (generators, context managers)
     element: str | None = None  # a container (`dict[str, Client]`, `list[Repo]`): the type of its values
 
+    __reduce__ = _by_fields
+
 
 LOCAL = Binding("local")
 
@@ -40,6 +50,8 @@ class Param:
     type: str | None = None  # qualified name of the annotated type, seen through Annotated/Optional
     depends: str | None = None  # provider of `Depends(...)` in the default or the annotation ('' if bare)
     has_default: bool = False
+
+    __reduce__ = _by_fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +72,8 @@ class Definition:
     # Depends(get_db)`, `@property def users(self) -> UserRepo`), `depends` set where a Depends provides it
     members: tuple[Param, ...] = ()
 
+    __reduce__ = _by_fields
+
     @property
     def uses_depends(self) -> bool:
         return any(p.depends is not None for p in self.params)
@@ -76,6 +90,8 @@ class ModuleFacts:
     # URL string literals a name holds for good: a module constant bound once, or a class attribute's
     # default that no validator of its class rewrites (`("Settings.DATABASE_URL", "sqlite:///app.db")`).
     urls: tuple[tuple[str, str], ...] = ()
+
+    __reduce__ = _by_fields
 
     def url(self, name: str) -> str | None:
         return next((value for key, value in self.urls if key == name), None)
@@ -106,3 +122,5 @@ class FunctionFacts:
     # positions): their index among the module's function definitions and among its calls, in source order.
     ordinal: int = -1
     blocking_ordinal: int = -1
+
+    __reduce__ = _by_fields
