@@ -247,10 +247,14 @@ def _check_file(checker: Checker, path: Path, display: str) -> Outcome:
         if facts_digest or key == own
     )
     exchange = checker.index.exchange
-    if exchange is not None and result.layer != "route":  # other workers' calls lead into it, not into routes
+    # Calls from other workers lead into services, repositories, dependencies and helpers, seldom elsewhere.
+    if exchange is not None and result.layer not in _NOT_CALLED_INTO:
         for key, _, (module, found) in (item for item in functions if item[0] == own):
             exchange.put_functions(key, module, digest, cast("dict[str, FunctionFacts]", found))
     return path, display, result, digest, stat, probes, contents, facts, checker.index.take_parsed(), functions
+
+
+_NOT_CALLED_INTO = frozenset(("route", "model", "schema"))
 
 
 def _process(checker: Checker, path: Path, display: str, fixing: Fixing | None) -> Processed:

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import pickle
 from pathlib import Path
 
-from fapcheck.semantic.storage import unpickle, write_atomic
+from fapcheck.semantic.storage import unpickle
 from fapcheck.semantic.symbols import FunctionFacts, ModuleFacts
 
 
@@ -36,9 +37,14 @@ class FactsExchange:
         return unpickle(blob)
 
     def _write(self, entry: Path, value: object) -> None:
-        if not entry.exists():
-            with contextlib.suppress(OSError):
-                write_atomic(entry, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        if entry.exists():
+            return
+        # The directory is this run's alone and each process writes under its own name: no random name
+        # needed for the file that is renamed into place.
+        temporary = entry.with_name(f".{os.getpid()}-{entry.name}")
+        with contextlib.suppress(OSError):
+            temporary.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(temporary, entry)
 
     def get(self, path: str, module: str, layer: str, digest: bytes) -> ModuleFacts | None:
         """A module's top-level facts."""
