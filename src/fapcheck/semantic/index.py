@@ -413,9 +413,10 @@ class ProjectIndex:
                 return followed
         if binding.kind == "instance" and binding.qualname:
             made = self.value_type(self.canonical(binding.qualname, hops + 1), hops + 1)
-            return replace(binding, qualname=made) if made else None
+            return (binding if made == binding.qualname else replace(binding, qualname=made)) if made else None
         if binding.kind == "import" and binding.qualname:
-            return replace(binding, qualname=self.canonical(binding.qualname, hops + 1))
+            canonical = self.canonical(binding.qualname, hops + 1)
+            return binding if canonical == binding.qualname else replace(binding, qualname=canonical)
         return binding
 
     def canonical(self, qualname: str, hops: int = 0) -> str:
@@ -462,7 +463,9 @@ class ProjectIndex:
         facts = self.facts(module) if module else None
         found = facts.definition(canonical) if facts is not None else None
         if found is not None:
-            found = replace(found, params=tuple(self.resolved_param(p) for p in found.params))
+            params = tuple(self.resolved_param(p) for p in found.params)
+            if any(new is not old for new, old in zip(params, found.params, strict=True)):
+                found = replace(found, params=params)  # a copy only where an alias was resolved
         return found
 
     def is_project_name(self, qualname: str) -> bool:
