@@ -121,3 +121,11 @@ def test_a_module_parsed_for_another_rule_gives_its_function_facts(project: Path
     codes = [line.split()[1] for line in result.output.splitlines()]
     assert sorted(codes) == ["FAP301", "FAP406"]
     assert read == []  # learnt in the walk that checked slow.py for FAP301, not parsed again
+
+
+def test_the_catalog_names_every_rule_that_learns() -> None:
+    from fapcheck.catalog import CATALOG
+    from fapcheck.rules import rule_class
+
+    for spec in CATALOG:
+        assert spec.learns == ("learner" in vars(rule_class(spec.code))), spec.code

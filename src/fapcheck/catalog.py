@@ -75,6 +75,8 @@ class RuleSpec:
     trigger: Trigger | None = None
     # Off by default: selected only by its own code or `ALL`, never by a prefix such as the default `FAP`.
     default: bool = True
+    # Learns about the project from the files it does not check (the rule class's `learner`).
+    learns: bool = False
 
     @property
     def family(self) -> str:
@@ -210,6 +212,7 @@ CATALOG: tuple[RuleSpec, ...] = (
         "An `async def` calls a synchronous project function that blocks",
         "fap406_blocking_call_behind_project_function",
         trigger=_IN_ASYNC,
+        learns=True,
     ),
     RuleSpec(
         "FAP407",

@@ -17,6 +17,7 @@ from pathlib import Path
 import libcst as cst
 from libcst.metadata import CodeRange
 
+from fapcheck.catalog import BY_CODE
 from fapcheck.engine.batch import RunResult, run
 from fapcheck.engine.files import display_path
 from fapcheck.engine.fixes import build_fix
@@ -45,9 +46,10 @@ class Checker(Planner):
     _learning: tuple[str, ...] | None = None
 
     def _learning_codes(self) -> tuple[str, ...]:
-        """The enabled rules that learn from files they do not check."""
+        """The enabled rules that learn from files they do not check (the catalog tells: no rule module is
+        imported to know)."""
         if self._learning is None:
-            self._learning = tuple(sorted(c for c in self.enabled - ENGINE_CODES if "learner" in vars(rule_class(c))))
+            self._learning = tuple(sorted(c for c in self.enabled - ENGINE_CODES if BY_CODE[c].learns))
         return self._learning
 
     def check_path(self, path: Path, display: str) -> FileResult:
