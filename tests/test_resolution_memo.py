@@ -1,5 +1,6 @@
-"""The tracker remembers what each expression resolves to until the walk moves: asking again, as every rule
-does, gives the answer a fresh resolution gives, in every fixture project."""
+"""The tracker remembers what each expression resolves to (its type, the type an annotation names, the
+provider a Depends marker names) until the walk moves: asking again, as every rule does, gives the answer a
+fresh resolution gives, in every fixture project."""
 
 from __future__ import annotations
 
@@ -32,6 +33,15 @@ class _Asker(cst.BatchableCSTVisitor):
     def visit_Call(self, node: cst.Call) -> None:
         self._ask(node)
         self._ask(node.func)
+        first = self.ctx.depends_provider(node)
+        assert self.ctx.depends_provider(node) == first == self.ctx._depends_provider(node)
+
+    def visit_Param(self, node: cst.Param) -> None:
+        if node.annotation is not None:
+            annotation = node.annotation.annotation
+            first = self.ctx.annotation_type(annotation)
+            assert self.ctx.annotation_type(annotation) == first == self.ctx._annotation_type(annotation)
+            self.asked += 1
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self._ask(node)

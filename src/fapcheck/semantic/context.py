@@ -189,6 +189,8 @@ class FileContext:
         # What `resolve` answered for each node since the walk last stepped in or out of a node: every rule
         # asks about the same calls and names, and the tracker's state only changes when the walk moves.
         self._resolved: dict[cst.BaseExpression, Resolved | None] = {}
+        self._annotations: dict[cst.BaseExpression, Binding | None] = {}  # `annotation_type`'s, the same way
+        self._providers: dict[cst.BaseExpression, str | None] = {}  # `depends_provider`'s, the same way
 
     # ------------------------------------------------------------ queries
 
@@ -266,12 +268,16 @@ class FileContext:
 
     def resolve(self, node: cst.BaseExpression) -> Resolved | None:
         """Resolve an expression to the qualified name of what it is, or of its type."""
-        if self._producing:  # inside a recursion guard, answers depend on where the question came from
-            return self._resolve(node)
-        memo = self._resolved
+        return self._remembered(self._resolved, node, self._resolve)
+
+    def _remembered(self, memo: dict[cst.BaseExpression, _V], node: cst.BaseExpression, work: Callable[..., _V]) -> _V:
+        """`work(node)`, remembered in `memo` until the walk moves; not inside a recursion guard, where
+        answers depend on where the question came from."""
+        if self._producing:
+            return work(node)
         if node in memo:
             return memo[node]
-        found = memo[node] = self._resolve(node)
+        found = memo[node] = work(node)
         return found
 
     def _resolve(self, node: cst.BaseExpression) -> Resolved | None:
@@ -388,12 +394,14 @@ class FileContext:
 
     def _at_module_scope(self, work: Callable[[], _T]) -> _T:
         """Answer a question about a top-level definition as its own scope sees it, wherever the walk is."""
-        frames, resolved = self.frames, self._resolved
-        self.frames, self._resolved = frames[:1], {}
+        frames, memos = self.frames, (self._resolved, self._annotations, self._providers)
+        self.frames = frames[:1]
+        self._resolved, self._annotations, self._providers = {}, {}, {}
         try:
             return work()
         finally:
-            self.frames, self._resolved = frames, resolved
+            self.frames = frames
+            self._resolved, self._annotations, self._providers = memos
 
     def function_product(self, node: cst.FunctionDef) -> tuple[str | None, str | None]:
         """(the type a function returns or yields, the provider of the `Depends(...)` it returns), from its
@@ -495,6 +503,9 @@ class FileContext:
         """The type an annotation names, seen through Annotated/Optional/`X | None` and aliases."""
         if node is None:
             return None
+        return self._remembered(self._annotations, node, self._annotation_type)
+
+    def _annotation_type(self, node: cst.BaseExpression) -> Binding | None:
         if isinstance(node, cst.Subscript):
             base = self.qualified_name(node.value)
             elements = [e.slice.value for e in node.slice if isinstance(e.slice, cst.Index)]
@@ -559,6 +570,9 @@ class FileContext:
         ('' when bare: the annotated class provides itself), a name bound to one (`Provide =
         Depends(get_order_service)`), or a call of a project function that returns one
         (`def DbSession(): return Depends(get_db)`). None when `node` is no marker."""
+        return self._remembered(self._providers, node, self._depends_provider)
+
+    def _depends_provider(self, node: cst.BaseExpression) -> str | None:
         if isinstance(node, cst.Call):
             callee = self.resolve(node.func)
             if callee is None or callee.instance:
@@ -706,9 +720,13 @@ class FileContext:
         base = package[: len(package) - (level - 1)]
         return ".".join([*base, module] if module else base)
 
+    def _forget(self) -> None:
+        """The walk moved: what was remembered about expressions may no longer hold."""
+        self._resolved, self._annotations, self._providers = {}, {}, {}
+
     def enter(self, node: cst.CSTNode) -> None:
-        if self._resolved:
-            self._resolved = {}
+        if self._resolved or self._annotations or self._providers:
+            self._forget()
         handler = _ENTER.get(type(node))
         if handler is not None:
             handler(self, node)
@@ -716,8 +734,8 @@ class FileContext:
             self._type_checking_depth += 1
 
     def leave(self, node: cst.CSTNode) -> None:
-        if self._resolved:
-            self._resolved = {}
+        if self._resolved or self._annotations or self._providers:
+            self._forget()
         handler = _LEAVE.get(type(node))
         if handler is not None:
             handler(self, node)
@@ -993,6 +1011,7 @@ class FileContext:
 
 REGISTRATION_METHODS = frozenset({"add_api_route", "add_api_websocket_route"})
 _T = TypeVar("_T")
+_V = TypeVar("_V")
 
 
 def _annotation_of(
