@@ -362,6 +362,22 @@ def test_facts_of_other_modules_come_from_the_cache(project: Path, facts_parses:
     assert facts_parses == ["deps.py"]
 
 
+def test_results_that_depend_on_the_same_file_share_one_record_of_it(project: Path) -> None:
+    route = DEPS_AND_ROUTE["app/api/routes/items.py"]
+    write(project, {**DEPS_AND_ROUTE, "app/api/routes/orders.py": route.replace("items", "orders")})
+    first = runner.invoke(app, ["--output-format", "concise"])
+    assert first.output.count("FAP202") == 2
+    (pack,) = (project / CACHE_DIR_NAME).rglob("*.pickle")
+    with pack.open("rb") as stream:
+        entries = pickle.load(stream)
+    items, orders = (entries[str(project / f"app/api/routes/{name}.py")][5] for name in ("items", "orders"))
+    deps = str(project / "app/api/deps.py")
+    (from_items,) = (triple for triple in items if triple[0] == deps)
+    (from_orders,) = (triple for triple in orders if triple[0] == deps)
+    assert from_items is from_orders  # stored once in the pack, checked once per run
+    assert runner.invoke(app, ["--output-format", "concise"]).output == first.output
+
+
 def test_corrupt_stored_facts_are_read_from_the_module_again(project: Path, facts_parses: list[str]) -> None:
     write(project, DEPS_AND_ROUTE)
     first = runner.invoke(app, ["--output-format", "concise"])

@@ -118,6 +118,7 @@ class ResultCache:
         # Entries to write, each with its heavy part (None: the one the pack holds, unchanged).
         self.changed: dict[str, tuple[Entry, Heavy | None]] = {}
         self._pairs: dict[tuple[str, int | None], tuple[str, int | None]] = {}
+        self._triples: dict[tuple[str, tuple[int, int] | None, bytes], tuple[str, tuple[int, int] | None, bytes]] = {}
         self._dirs: dict[tuple[str, int | None], bool] = {}
         self._stamps_now: dict[str, int | None] = {}
         self._vouchers: dict[str, tuple[str, int] | None] = {}
@@ -222,6 +223,8 @@ class ResultCache:
             found = pending.pop(str(path), None)
             if not slots[slot] and found is not None and found[0] == digest:
                 slots[slot] = found[1]
+        # One object per (file, stamp, digest) in the pack: results depend on the same files again and again.
+        contents = tuple(self._triples.setdefault(triple, triple) for triple in contents)
         entry = (display, digest, stat, result, dirs, contents)
         self.changed[str(path)] = (entry, (answers, slots[_FACTS], slots[_FUNCTIONS]))
 

@@ -69,6 +69,7 @@ class ProjectIndex:
         self._contents: dict[str, tuple[tuple[int, int] | None, bytes]] | None = None
         self._digests: dict[str, bytes] = {}
         self._current_contents: dict[str, tuple[int, int] | None] = {}
+        self._holding: set[tuple[str, tuple[int, int] | None, bytes]] = set()  # content triples found to hold
         self._roots: list[Path] = [self.root]
         src = self.root / "src"
         if self._dir(src):
@@ -156,13 +157,23 @@ class ProjectIndex:
         return tuple((path, stamp, digest) for path, (stamp, digest) in sorted(contents.items()))
 
     def contents_hold(self, contents: Contents) -> bool:
-        for path, stamp, digest in contents:
+        """Whether every file still says what it said: (path, stamp, digest) triples, each checked once
+        per run however many results depend on it."""
+        holding = self._holding
+        if all(map(holding.__contains__, contents)):
+            return True
+        for item in contents:
+            if item in holding:
+                continue
+            path, stamp, digest = item
             if path not in self._current_contents:
                 self._current_contents[path] = file_stat(path)
-            if stamp is not None and self._current_contents[path] == stamp:
-                continue  # same size and time, and old enough to trust: unchanged
-            if not digest or self.digest(path) != digest:
+            # Same size and time, and old enough to trust, is unchanged; else the digest decides.
+            if not (stamp is not None and self._current_contents[path] == stamp) and (
+                not digest or self.digest(path) != digest
+            ):
                 return False
+            holding.add(item)
         return True
 
     def layer_of(self, path: Path, source: bytes | None = None) -> LayerDecision:
