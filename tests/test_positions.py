@@ -34,6 +34,9 @@ CASES = {
     "only comments": "# one\n# two\n",
 }
 
+# libcst drops a line holding only a backslash (its code no longer is the text): the whole module decides.
+LONE_BACKSLASH = "import time\nx = 1\n\\\nasync def f():\n    time.sleep(1)\n"
+
 
 def _nodes(module: cst.Module) -> list[cst.CSTNode]:
     found: list[cst.CSTNode] = []
@@ -99,3 +102,12 @@ def test_the_module_and_unpaired_statements_fall_back_to_the_whole_module(text: 
     assert lazy[module] == whole[module]
     for node in _nodes(module):
         assert lazy[node] == whole[node]
+
+
+@pytest.mark.parametrize("text", [LONE_BACKSLASH, LONE_BACKSLASH.replace("\n", "\r")])
+def test_a_line_of_only_a_backslash_leaves_libcst_to_decide(text: str) -> None:
+    module = cst.parse_module(text)
+    whole = positions_of(module)
+    lazy = lazy_positions(module, text)
+    for node in _nodes(module)[1:]:
+        assert lazy[node] == whole[node], type(node).__name__

@@ -8,6 +8,7 @@ only, each started at its own line, which CPython's tree of the same text gives.
 from __future__ import annotations
 
 import ast
+import re
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from typing import cast
@@ -117,6 +118,8 @@ def _statement_lines(module: cst.Module, text: str, tree: ast.Module | None) -> 
     """For each top-level statement, the line its code starts on (its leading blank and comment lines
     included) and the line libcst's position of it starts on (past its decorators), from CPython's tree;
     None when CPython cannot parse the text or the two trees do not pair up."""
+    if _LONE_BACKSLASH.search(text):
+        return None  # libcst drops a line holding only a backslash: its lines are not CPython's past it
     if tree is None:
         try:
             with warnings.catch_warnings():
@@ -137,6 +140,9 @@ def _statement_lines(module: cst.Module, text: str, tree: ast.Module | None) -> 
         top = decorators[0].lineno if decorators else first.lineno
         lines.append((top - len(statement.leading_lines), first.lineno))
     return lines if next(statements, None) is None else None
+
+
+_LONE_BACKSLASH = re.compile(r"(?:\A|[\r\n])[ \t\f]*\\(?:\r|\n|\Z)")  # a line of only a backslash
 
 
 def _positions(module: cst.Module) -> Mapping[cst.CSTNode, CodeRange]:
