@@ -62,3 +62,22 @@ def test_remembered_answers_are_fresh_answers() -> None:
             Dispatcher(ctx, [asker]).run(module)
             asked += asker.asked
     assert asked > 500
+
+
+def test_what_a_def_binds_is_seen_by_the_rules_that_visit_it() -> None:
+    """The tracker asks about a function's annotations before it binds its parameters; the rules, which
+    visit the function after that, see the parameters bound (a parameter named like a class shadows it)."""
+    from fapcheck.api import lint_source
+
+    source = (
+        "from fastapi import APIRouter\n"
+        "from sqlalchemy.orm import Session\n"
+        "router = APIRouter()\n"
+        "@router.get('/a')\n"
+        "async def a(db: Session, Session: int = 0):\n"
+        "    return db\n"
+        "@router.get('/b')\n"
+        "async def b(Session: Session):\n"
+        "    return Session\n"
+    )
+    assert [f.code for f in lint_source(source, "app/api/routes/items.py")] == []

@@ -730,6 +730,9 @@ class FileContext:
         handler = _ENTER.get(type(node))
         if handler is not None:
             handler(self, node)
+            # What the handler asked was answered before it bound names or opened a scope.
+            if self._resolved or self._annotations or self._providers:
+                self._forget()
         elif id(node) in self._type_checking_blocks:
             self._type_checking_depth += 1
 
@@ -739,6 +742,8 @@ class FileContext:
         handler = _LEAVE.get(type(node))
         if handler is not None:
             handler(self, node)
+            if self._resolved or self._annotations or self._providers:
+                self._forget()
         elif id(node) in self._type_checking_blocks:
             self._type_checking_depth -= 1
 
