@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from conftest import FIXTURES, run_fapcheck
+from conftest import FIXTURES, run_fapcheck, write
 
 PROJECT = FIXTURES / "projects" / "depends"
 
@@ -69,3 +69,36 @@ def test_the_route_file_alone_is_clean_without_its_project(tmp_path: Path) -> No
     target.write_text((PROJECT / "app/api/routes/users.py").read_text(encoding="utf-8"), encoding="utf-8")
     done = run_fapcheck("--isolated", "--output-format", "concise", str(target), cwd=tmp_path)
     assert done.returncode == 0, done.stdout
+
+
+def test_a_provider_use_behind_a_re_export_is_followed_by_the_cache(project: Path) -> None:
+    """Whether `get_db` is a provider is read through `reexport.py`: the cached result of `db.py` depends
+    on it even when another provider's question read that module first."""
+    from typer.testing import CliRunner
+
+    from fapcheck.cli import app
+
+    session = "from sqlalchemy.orm import Session\n\n\n"
+    files = {
+        "app/__init__.py": "",
+        "app/lib/__init__.py": "",
+        "app/api/__init__.py": "",
+        "app/lib/db.py": session + "def get_db(session: Session):\n    return session\n",
+        "app/lib/reexport.py": "from app.lib.db import get_db\n",
+        "app/lib/users.py": session
+        + "# checked first: the larger file\n" * 4
+        + "def get_users(session: Session):\n    return session\n",
+        "app/api/routes.py": (
+            "from fastapi import APIRouter, Depends\n\nfrom app.lib.reexport import get_db\n"
+            "from app.lib.users import get_users\n\nrouter = APIRouter()\n\n\n@router.get('/')\n"
+            "def r(db=Depends(get_db), u=Depends(get_users)):\n    return db\n"
+        ),
+    }
+    write(project, files)
+    arguments = ["--output-format", "concise", "-q", "-j", "1", "--select", "FAP503"]
+    assert CliRunner().invoke(app, arguments).output.count("FAP503") == 2
+    write(project, {"app/lib/reexport.py": "def get_db():\n    return None\n"})
+    warm = CliRunner().invoke(app, arguments).output
+    cold = CliRunner().invoke(app, [*arguments, "--no-cache"]).output
+    assert warm == cold
+    assert cold.count("FAP503") == 1

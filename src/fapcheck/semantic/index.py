@@ -20,6 +20,8 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -151,6 +153,27 @@ class ProjectIndex:
             except OSError:
                 self._digests[path] = b""
         return self._digests[path]
+
+    @contextmanager
+    def capturing(self) -> Iterator[Recorded]:
+        """Record what the answers asked inside the block depend on, for an answer kept beyond one file's
+        check: `replay` records it again for each file that uses the answer. The file's window of facts
+        is set aside meanwhile, so that every lookup records; the current file gets it all too."""
+        saved = self._probes, self._contents, self._window
+        recorded = Recorded({}, {})
+        self._probes, self._contents, self._window = recorded.probes, recorded.contents, {}
+        try:
+            yield recorded
+        finally:
+            self._probes, self._contents, self._window = saved
+            self.replay(recorded)
+
+    def replay(self, recorded: Recorded) -> None:
+        """The file being checked depends on what a kept answer depended on when it was found."""
+        if self._probes is not None:
+            _merge(self._probes, recorded.probes)
+        if self._contents is not None:
+            self._contents.update(recorded.contents)
 
     def recorded_contents(self) -> Contents:
         contents, self._contents = self._contents or {}, None
@@ -573,6 +596,14 @@ def file_stat(path: str | Path) -> tuple[int, int] | None:
 def trusted_stat(stat: tuple[int, int] | None, now_ns: int) -> tuple[int, int] | None:
     """The stat, when it is old enough to vouch for the content it was taken with."""
     return stat if stat is not None and stat[0] < now_ns - RACY_NS else None
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """What some answers depend on: directory questions with their answers, and files read (stamp, digest)."""
+
+    probes: dict[str, dict[str, bool]]
+    contents: dict[str, tuple[tuple[int, int] | None, bytes]]
 
 
 def _merge(into: dict[str, dict[str, bool]], probes: dict[str, dict[str, bool]]) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from weakref import WeakKeyDictionary
 
 from fapcheck.semantic.context import FileContext
-from fapcheck.semantic.index import ProjectIndex
+from fapcheck.semantic.index import ProjectIndex, Recorded
 from fapcheck.semantic.symbols import ModuleFacts
 
 # Directories never walked for the project's Depends uses: not importable, or not the project's code.
@@ -26,11 +26,9 @@ _MARKER_WORDS = (b"Depends", b"Security")
 _BARE_MARKER = re.compile(rb"\b(?:Depends|Security)\(\s*\)")
 # Per project index: the modules that mention a Depends marker, by source root, and what was found per provider.
 _depends_texts: WeakKeyDictionary[ProjectIndex, dict[Path, tuple[tuple[str, str, bytes], ...]]] = WeakKeyDictionary()
-_depends_users: WeakKeyDictionary[ProjectIndex, dict[tuple[Path, str], tuple[bool, tuple[str, ...]]]] = (
-    WeakKeyDictionary()
-)
+_depends_users: WeakKeyDictionary[ProjectIndex, dict[tuple[Path, str], tuple[bool, Recorded]]] = WeakKeyDictionary()
 # Per project index: what each module names as providers, by file (None: not a module of the project).
-_module_uses: WeakKeyDictionary[ProjectIndex, dict[str, _ModuleUses | None]] = WeakKeyDictionary()
+_module_uses: WeakKeyDictionary[ProjectIndex, dict[str, tuple[Recorded, _ModuleUses | None]]] = WeakKeyDictionary()
 
 
 def source_root(ctx: FileContext) -> Path | None:
@@ -85,20 +83,33 @@ def _names_in_facts(index: ProjectIndex, facts: ModuleFacts, bare: bool) -> froz
 class _ModuleUses:
     """What one module names as providers, read once per run: from its facts first, and from every
     `Depends(...)` / `Security(...)` call of its text (`dependencies=[Depends(require_admin)]` on a route
-    or a router, a function body) only when the facts do not name the provider asked about."""
+    or a router, a function body) only when the facts do not name the provider asked about. What reading
+    it depended on (the module's text, the modules its names lead through) is recorded again for each
+    file that asks, so each file's cached result knows it."""
 
-    def __init__(self, index: ProjectIndex, facts: ModuleFacts, text: bytes) -> None:
-        self.index, self.facts, self.text = index, facts, text
-        self.by_facts = _names_in_facts(index, facts, _BARE_MARKER.search(text) is not None)
+    def __init__(self, index: ProjectIndex, facts: ModuleFacts, text: bytes, recorded: Recorded) -> None:
+        self.index, self.facts, self.text, self.recorded = index, facts, text, recorded
+        with index.capturing() as more:
+            self.by_facts = _names_in_facts(index, facts, _BARE_MARKER.search(text) is not None)
+        _merge_recorded(recorded, more)
         self._by_calls: frozenset[str] | None = None
 
     def names(self, target: str) -> bool:
+        self.index.replay(self.recorded)
         if target in self.by_facts:
             return True
         if self._by_calls is None:
-            calls = _depends_call_names(self.facts, self.text)  # resolved through the module's own names
-            self._by_calls = frozenset(self.index.canonical(named) for named in calls)
+            with self.index.capturing() as more:
+                calls = _depends_call_names(self.facts, self.text)  # resolved through the module's own names
+                self._by_calls = frozenset(self.index.canonical(named) for named in calls)
+            _merge_recorded(self.recorded, more)
         return target in self._by_calls
+
+
+def _merge_recorded(into: Recorded, more: Recorded) -> None:
+    for directory, answers in more.probes.items():
+        into.probes.setdefault(directory, {}).update(answers)
+    into.contents.update(more.contents)
 
 
 def _depends_call_names(facts: ModuleFacts, text: bytes) -> tuple[str, ...]:
@@ -151,25 +162,33 @@ def used_in_depends(ctx: FileContext, target: str) -> bool:
     answers = _depends_users.setdefault(project, {})
     known = answers.get((root, target))
     if known is None:
-        texts = _depends_texts.setdefault(project, {})
-        if root not in texts:
-            texts[root] = _modules_naming_depends(root)
-        name = target.rpartition(".")[2].encode()
-        own = os.path.abspath(ctx.path)
-        used = False
-        modules = _module_uses.setdefault(project, {})
-        for path, module, text in texts[root]:
-            if path == own or name not in text:
-                continue
-            if path not in modules:
+        with project.capturing() as recorded:
+            used = _used_in(project, root, target, os.path.abspath(ctx.path))
+        known = answers[root, target] = (used, recorded)
+    else:
+        project.replay(known[1])
+    return known[0]
+
+
+def _used_in(project: ProjectIndex, root: Path, target: str, own: str) -> bool:
+    texts = _depends_texts.setdefault(project, {})
+    if root not in texts:
+        texts[root] = _modules_naming_depends(root)
+    for path, _, _ in texts[root]:
+        if path != own:
+            project.depend_on_content(path)  # a use added there, or removed, changes the answer
+    name = target.rpartition(".")[2].encode()
+    modules = _module_uses.setdefault(project, {})
+    for path, module, text in texts[root]:
+        if path == own or name not in text:
+            continue
+        if path not in modules:
+            with project.capturing() as recorded:
                 location = project.locate(module)
                 facts = project.facts(module) if location is not None and str(location.path) == path else None
-                modules[path] = _ModuleUses(project, facts, text) if facts is not None else None
-            uses = modules[path]
-            if uses is not None and uses.names(target):
-                used = True
-                break
-        known = answers[root, target] = (used, tuple(path for path, _, _ in texts[root] if path != own))
-    for path in known[1]:
-        project.depend_on_content(path)
-    return known[0]
+            modules[path] = (recorded, _ModuleUses(project, facts, text, recorded) if facts is not None else None)
+        recorded, uses = modules[path]
+        project.replay(recorded)
+        if uses is not None and uses.names(target):
+            return True
+    return False
