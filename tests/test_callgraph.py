@@ -129,3 +129,20 @@ def test_the_catalog_names_every_rule_that_learns() -> None:
 
     for spec in CATALOG:
         assert spec.learns == ("learner" in vars(rule_class(spec.code))), spec.code
+
+
+def test_facts_learnt_in_one_directory_serve_a_run_from_another(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    helpers = (
+        "import time\n\nfrom fastapi import Depends, HTTPException\n\n\ndef pause():\n    time.sleep(1)\n\n\n"
+        "def dep(x=Depends(pause)):\n    raise HTTPException(404)\n"
+    )
+    route = "from fastapi import APIRouter\n\nfrom app.helpers import pause\n\nrouter = APIRouter()\n\n\n"
+    route += "@router.get('/')\nasync def r():\n    pause()\n"
+    write(project, {"pyproject.toml": "[tool.fapcheck]\n", "app/__init__.py": "", "app/helpers.py": helpers})
+    write(project, {"app/routes.py": route})
+    first = runner.invoke(app, ["--output-format", "concise", "-q"])  # helpers.py is parsed for FAP5xx
+    assert "pause (app/helpers.py) -> time.sleep()" in first.output
+    write(project, {"app/routes.py": route + "# edited\n"})
+    monkeypatch.chdir(project / "app")
+    again = runner.invoke(app, ["--output-format", "concise", "-q", "routes.py"])
+    assert "pause (app/helpers.py) -> time.sleep()" in again.output

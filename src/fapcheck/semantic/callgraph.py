@@ -10,7 +10,7 @@ be resolved are not guessed.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from fapcheck.config import Config
@@ -46,8 +46,10 @@ class CallGraph:
         self._chains: dict[tuple[str, str], Chain | None] = {}
 
     def seed(self, module: str, path: str, facts: dict[str, FunctionFacts]) -> None:
-        """Facts of the module being checked, gathered in its own walk (no second parse)."""
+        """Facts of the module being checked, gathered in its own walk (no second parse). They name the
+        module by its absolute path, as facts read from its file do: a later run may start elsewhere."""
         key = os.path.abspath(path)
+        facts = {name: found if found.path == key else replace(found, path=key) for name, found in facts.items()}
         self._modules[key] = facts
         self._names[key] = module
         self.index.parsed_functions.append((key, b"", (module, facts)))  # its digest is the check's to give
