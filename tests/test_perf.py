@@ -246,6 +246,9 @@ def test_an_editor_buffer_as_it_was_checked_is_answered_from_the_cache(project: 
     assert stdin.output == checked.output
     # An edited buffer is checked; so is an unchanged one whose imported module changed layer.
     assert imported_modules(project, *arguments, stdin=source + "\n# edited\n") == "imported: libcst"
+    # A path given whole is checked: the stored result shows other files as the run that stored it saw them.
+    absolute = ("--output-format", "concise", "-q", "-", "--stdin-filename", str(project / route))
+    assert imported_modules(project, *absolute, stdin=source) == "imported: libcst"
     write(project, {"app/repositories/users.py": "from fastapi import APIRouter\nrouter = APIRouter()\n"})
     assert imported_modules(project, *arguments, stdin=source) == "imported: libcst"
 

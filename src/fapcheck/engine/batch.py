@@ -138,7 +138,9 @@ def run(
                 results.append(hit)
                 if on_result is not None:
                     on_result(hit)
-        if stdin is not None and fixing is None:  # an editor's buffer as it was checked: nothing to parse
+        # An editor's buffer as it was checked: nothing to parse. Only for a path shown relative to the
+        # current directory: the stored result shows other files as the run that stored it saw them.
+        if stdin is not None and fixing is None and not os.path.isabs(stdin[2]):
             source, stdin_path, stdin_display = stdin
             hit = cache.lookup_source(Path(os.path.abspath(stdin_path)), stdin_display, source, index)
             if hit is not None:
