@@ -141,7 +141,7 @@ class ResultCache:
         if type(entry) is not tuple or len(entry) != _ENTRY_SIZE or entry[0] != display:
             return None
         _, digest, known_stat, result, dirs, contents = entry
-        stat = file_stat(path)
+        stat = index.current_stat(key)
         if stat is None or not isinstance(result, FileResult):
             return None
         fresh_stat = known_stat

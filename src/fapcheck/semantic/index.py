@@ -179,6 +179,13 @@ class ProjectIndex:
         contents, self._contents = self._contents or {}, None
         return tuple((path, stamp, digest) for path, (stamp, digest) in sorted(contents.items()))
 
+    def current_stat(self, path: str) -> tuple[int, int] | None:
+        """A file's (mtime_ns, size) as a warm run finds it, taken once: the result cache's lookups and the
+        contents their results depend on ask about the same files."""
+        if path not in self._current_contents:
+            self._current_contents[path] = file_stat(path)
+        return self._current_contents[path]
+
     def contents_hold(self, contents: Contents) -> bool:
         """Whether every file still says what it said: (path, stamp, digest) triples, each checked once
         per run however many results depend on it."""
@@ -189,10 +196,8 @@ class ProjectIndex:
             if item in holding:
                 continue
             path, stamp, digest = item
-            if path not in self._current_contents:
-                self._current_contents[path] = file_stat(path)
             # Same size and time, and old enough to trust, is unchanged; else the digest decides.
-            if not (stamp is not None and self._current_contents[path] == stamp) and (
+            if not (stamp is not None and self.current_stat(path) == stamp) and (
                 not digest or self.digest(path) != digest
             ):
                 return False
