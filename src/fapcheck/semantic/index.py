@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -546,30 +546,27 @@ class ProjectIndex:
                 return inherited
         return None
 
-    def property_owner(self, class_name: str, name: str, depth: int = 0) -> str | None:
+    def property_owner(self, class_name: str, name: str) -> str | None:
         """The project class, `class_name` or one of its bases, that defines `name` as a property."""
-        found = self.definition(class_name)
-        if found is None or found.kind != "class" or depth > _MAX_HOPS:
-            return None
-        if name in found.properties:
-            return found.qualname
-        if name in found.methods:
-            return None
-        for base in found.bases:
-            owner = self.property_owner(base, name, depth + 1)
-            if owner is not None:
-                return owner
-        return None
+        return self._defining(
+            class_name, lambda found: name in found.properties or (False if name in found.methods else None)
+        )
 
-    def defining_class(self, class_name: str, method: str, depth: int = 0) -> str | None:
+    def defining_class(self, class_name: str, method: str) -> str | None:
         """The project class, `class_name` or one of its bases, that defines `method`."""
+        return self._defining(class_name, lambda found: True if method in found.methods else None)
+
+    def _defining(self, class_name: str, defines: Callable[[Definition], bool | None], depth: int = 0) -> str | None:
+        """The first class, `class_name` then its bases depth first, of which `defines` says True; None where it
+        says False first (the class defines the name otherwise) or of none."""
         found = self.definition(class_name)
         if found is None or found.kind != "class" or depth > _MAX_HOPS:
             return None
-        if method in found.methods:
-            return found.qualname
+        here = defines(found)
+        if here is not None:
+            return found.qualname if here else None
         for base in found.bases:
-            owner = self.defining_class(base, method, depth + 1)
+            owner = self._defining(base, defines, depth + 1)
             if owner is not None:
                 return owner
         return None
@@ -609,6 +606,11 @@ class Recorded:
 
     probes: dict[str, dict[str, bool]]
     contents: dict[str, tuple[tuple[int, int] | None, bytes]]
+
+    def absorb(self, other: Recorded) -> None:
+        """What `other` depends on, added."""
+        _merge(self.probes, other.probes)
+        self.contents.update(other.contents)
 
 
 def _merge(into: dict[str, dict[str, bool]], probes: dict[str, dict[str, bool]]) -> None:
