@@ -91,7 +91,7 @@ class _ModuleUses:
         self.index, self.facts, self.text, self.recorded = index, facts, text, recorded
         with index.capturing() as more:
             self.by_facts = _names_in_facts(index, facts, _BARE_MARKER.search(text) is not None)
-        _merge_recorded(recorded, more)
+        recorded.absorb(more)
         self._by_calls: frozenset[str] | None = None
 
     def names(self, target: str) -> bool:
@@ -102,14 +102,8 @@ class _ModuleUses:
             with self.index.capturing() as more:
                 calls = _depends_call_names(self.facts, self.text)  # resolved through the module's own names
                 self._by_calls = frozenset(self.index.canonical(named) for named in calls)
-            _merge_recorded(self.recorded, more)
+            self.recorded.absorb(more)
         return target in self._by_calls
-
-
-def _merge_recorded(into: Recorded, more: Recorded) -> None:
-    for directory, answers in more.probes.items():
-        into.probes.setdefault(directory, {}).update(answers)
-    into.contents.update(more.contents)
 
 
 def _depends_call_names(facts: ModuleFacts, text: bytes) -> tuple[str, ...]:
