@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
+import stat
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -50,26 +50,41 @@ def write_baseline(path: Path, findings: Sequence[Finding], root: Path) -> int:
         {"path": p, "code": code, "fingerprint": fp, "count": count} for (p, code, fp), count in sorted(counts.items())
     ]
     text = json.dumps({"version": FORMAT_VERSION, "findings": entries}, indent=2, sort_keys=True) + "\n"
-    _write_atomically(path, text)
+    from fapcheck.writes import WriteRefused, replace_file
+
+    try:
+        replace_file(path, text.encode("utf-8"))
+    except WriteRefused as error:
+        raise BaselineError(f"cannot write the baseline: {error}") from None
+    except OSError as error:
+        raise BaselineError(f"{path}: cannot write the baseline: {error.strerror or error}") from None
     return len(findings)
 
 
 def read_baseline(path: Path) -> Counter[Key]:
     try:
+        found = os.stat(path)
+        if not stat.S_ISREG(found.st_mode):  # a FIFO would block the run, a device never end
+            raise BaselineError(f"{path}: cannot read baseline: not a regular file")
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise BaselineError(f"{path}: cannot read baseline: {error.strerror or error}") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise BaselineError(f"{path}: not a fapcheck baseline: {error}") from None
+    except RecursionError:
+        raise BaselineError(f"{path}: not a fapcheck baseline: nested too deeply") from None
     entries = data.get("findings") if isinstance(data, dict) and data.get("version") == FORMAT_VERSION else None
     if not isinstance(entries, list):
         raise BaselineError(f"{path}: not a fapcheck baseline (expected version {FORMAT_VERSION})")
     counts: Counter[Key] = Counter()
     for entry in entries:
         try:
-            counts[(str(entry["path"]), str(entry["code"]), str(entry["fingerprint"]))] += int(entry["count"])
+            count = entry["count"]
+            if type(count) is not int or count < 1:
+                raise ValueError(count)
+            counts[(str(entry["path"]), str(entry["code"]), str(entry["fingerprint"]))] += count
         except (KeyError, TypeError, ValueError):
-            raise BaselineError(f"{path}: malformed baseline entry {entry!r}") from None
+            raise BaselineError(f"{path}: malformed baseline entry {_shown(entry)}") from None
     return counts
 
 
@@ -86,13 +101,6 @@ def apply_baseline(findings: Sequence[Finding], baseline: Counter[Key], root: Pa
     return BaselineResult(new, len(findings) - len(new), stale)
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    directory = path.parent if str(path.parent) else Path(".")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+def _shown(entry: object) -> str:
+    text = repr(entry)
+    return text if len(text) <= 200 else text[:197] + "..."

@@ -264,6 +264,10 @@ def check(
     _VERBOSE[0] = verbose
 
     def execute() -> int:
+        if output_file is not None:
+            _check_write_target("--output-file", output_file)
+        if write_baseline_file is not None:
+            _check_write_target("--write-baseline", write_baseline_file)
         resolver = ConfigResolver(
             config_file, isolated, _split(select), _split(extend_select) or [], _split(ignore) or []
         )
@@ -284,6 +288,12 @@ def check(
         stdin_config = resolver.for_file(Path(stdin_filename)) if stdin_filename else resolver.for_directory(Path.cwd())
         if stdin is not None:
             projects.setdefault(stdin_config, [])
+        if cache_dir is not None and not no_cache:
+            from fapcheck.engine.cache import cache_dir_problem
+
+            problems = sorted({p for each in projects if (p := cache_dir_problem(cache_dir, each.root))})
+            if problems:
+                _fail([f"--cache-dir {problem}" for problem in problems])
         enabled = frozenset(code for each in projects for code in each.enabled_codes) or stdin_config.enabled_codes
         fixing = Fixing(unsafe_fixes, write=not diff) if fix or diff else None
         progress = _progress(len(discovery.files))
@@ -355,7 +365,7 @@ def check(
             sys.stderr.write(f"error: {problem}\n")
         if failed:
             return EXIT_ERROR
-        if findings and not exit_zero:
+        if (findings and not exit_zero) or any(done.skipped for done in result.fixes):
             return EXIT_FINDINGS
         return EXIT_CLEAN
 
@@ -395,17 +405,13 @@ def _write_report(
     fixed: int | None = None,
     to: TextIO | None = None,
 ) -> None:
+    import io
+
     from fapcheck.report import ReportOptions, reporter
     from fapcheck.report.summary import summary_line
 
-    stream: TextIO
-    if output_file is not None:
-        try:
-            stream = output_file.open("w", encoding="utf-8")
-        except OSError as error:
-            _fail([f"{output_file}: cannot write: {error.strerror or error}"])
-    else:
-        stream = to or sys.stdout
+    # A report for a file is made whole first, then put in place atomically: an old report is never half lost.
+    stream: TextIO = io.StringIO() if output_file is not None else (to or sys.stdout)
     try:
         if statistics and output_format is OutputFormat.json:
             _write_statistics_json(findings, stream)
@@ -421,7 +427,33 @@ def _write_report(
                 stream.write(summary_line(findings, fixed) + "\n")
     finally:
         if output_file is not None:
-            stream.close()
+            assert isinstance(stream, io.StringIO)
+            _write_output_file(output_file, stream.getvalue())
+
+
+def _check_write_target(option: str, path: Path) -> None:
+    """Refuse, before any work, a file to write that is not a regular file (a link, a FIFO, a device) or
+    whose directory does not exist."""
+    from fapcheck.writes import write_target
+
+    try:
+        write_target(path, "refuse")
+    except OSError as error:
+        _fail([f"{option} {error}"])
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        _fail([f"{option} {path}: the directory {directory} does not exist"])
+
+
+def _write_output_file(path: Path, text: str) -> None:
+    from fapcheck.writes import WriteRefused, replace_file
+
+    try:
+        replace_file(path, text.encode("utf-8"))
+    except WriteRefused as error:
+        _fail([f"--output-file {error}"])
+    except OSError as error:
+        _fail([f"{path}: cannot write the report: {error.strerror or error}"])
 
 
 def _rule_docs(codes: Sequence[str]) -> dict[str, str]:

@@ -20,7 +20,16 @@ from typing import TYPE_CHECKING, cast
 from fapcheck.config import Config
 from fapcheck.engine.cache import ResultCache
 from fapcheck.findings import FileResult, Finding
-from fapcheck.semantic.index import Contents, KnownFacts, KnownFunctions, ProjectIndex, Stamps, digest_of, file_stat
+from fapcheck.semantic.index import (
+    Contents,
+    FileStamp,
+    KnownFacts,
+    KnownFunctions,
+    ProjectIndex,
+    Stamps,
+    digest_of,
+    file_stat,
+)
 
 if TYPE_CHECKING:
     from fapcheck.engine.runner import Checker
@@ -42,7 +51,7 @@ Outcome = tuple[
     str,
     FileResult,
     bytes | None,
-    tuple[int, int] | None,
+    FileStamp | None,
     Stamps,
     Contents,
     "ModuleFacts | bytes | None",
@@ -73,6 +82,7 @@ class FileFix:
     error: str | None = None  # the fixes could not be written
     problem: str | None = None  # the fixes were not applied: the result would not parse
     source: bytes | None = None  # standard input's source after the fixes
+    skipped: str | None = None  # not fixed: the file changed on disk while the run went on
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +185,7 @@ def run(
         if warning is not None:
             warnings.append(warning)
     warnings += [done.problem for done in fixes if done.problem]
+    warnings += [done.skipped for done in fixes if done.skipped]
     return RunResult(
         tuple(sorted(results, key=lambda r: r.path)),
         tuple(done.error for done in fixes if done.error),
@@ -288,7 +299,7 @@ def _check_order(todo: list[tuple[Path, str]], config: Config) -> list[tuple[Pat
     """The files in the order they are checked, each with its size."""
     layer_map = config.layer_map()
     last = len(_CHECK_ORDER)
-    sized = [(path, display, (file_stat(path) or (0, 0))[1]) for path, display in todo]
+    sized = [(path, display, (file_stat(path) or (0, 0, 0))[2]) for path, display in todo]
     return sorted(sized, key=lambda item: (_CHECK_ORDER.get(layer_map.path_layer(item[0]), last), -item[2], item[1]))
 
 

@@ -2,7 +2,7 @@
 
 One pack file per (fapcheck build, Python version, configuration) under the
 cache directory maps each checked file to an entry: its display path, the
-BLAKE2 digest of its bytes, its (mtime, size) when they can be trusted, its
+BLAKE2 digest of its bytes, its stat (mtime, ctime, size, inode, device) when it can be trusted, its
 `FileResult` (findings and any other per-file payload), and the stamps of the
 directories its check asked the project index about (another module's
 existence and layer). An entry is used when the file's bytes are unchanged
@@ -29,6 +29,7 @@ import gc
 import hashlib
 import os
 import pickle
+import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -41,6 +42,7 @@ from fapcheck.findings import FileResult
 from fapcheck.semantic.index import (
     RACY_NS,
     Contents,
+    FileStamp,
     KnownFacts,
     KnownFunctions,
     ProjectIndex,
@@ -56,15 +58,82 @@ if TYPE_CHECKING:
     from fapcheck.semantic.symbols import ModuleFacts  # imported by the runs that read facts
 
 CACHE_DIR_NAME = ".fapcheck_cache"
-_FORMAT = 7
+_FORMAT = 8
 _PACKS_KEPT = 8
+# What marks a directory as fapcheck's cache: the standard cache directory tag (backup tools skip the
+# directory), with a line naming fapcheck. fapcheck removes and rewrites only what it made in such a
+# directory, and only ever writes into a directory it made, found empty, or finds marked.
+CACHE_TAG = "CACHEDIR.TAG"
+_TAG_TEXT = (
+    b"Signature: 8a477f597d28d172789f06886806bc55\n"
+    b"# This file is a cache directory tag created by fapcheck.\n"
+    b"# For information about cache directory tags, see https://bford.info/cachedir/\n"
+)
+_TAG_OWNER = b"created by fapcheck"
+_GITIGNORE = b"# Created by fapcheck automatically.\n*\n"
+_PACK_NAME = re.compile(r"[0-9a-f]{32}\.pickle|\.tmp-[^/]*\.pickle")
+_FORMAT_DIR = re.compile(r"v[0-9]+")
 
 
-# What a warm run reads of each file: (display path, digest, trusted (mtime_ns, size) or None, result,
+def cache_dir_problem(directory: Path, root: str | Path) -> str | None:
+    """Why fapcheck may not keep its result cache in `directory` for the project at `root`; None if it may.
+
+    It may when the directory does not exist yet, is empty, or is marked as fapcheck's own (`CACHE_TAG`, or
+    the layout of a cache an earlier fapcheck made); never when it is the project root or holds it."""
+    absolute = os.path.abspath(directory)
+    project = os.path.abspath(root)
+    if absolute == project or project.startswith(absolute.rstrip(os.sep) + os.sep):
+        return f"{directory}: is the project's own directory ({project}); name a directory for the cache alone"
+    try:
+        if not os.path.isdir(absolute):
+            # Missing (made when the cache is written, or a warning then) or a file: never written into.
+            return f"{directory}: is not a directory" if os.path.lexists(absolute) else None
+        names = os.listdir(absolute)
+    except OSError as error:
+        return f"{directory}: cannot be read: {error.strerror or error}"
+    if not names or _is_ours(absolute, names):
+        return None
+    shown = ", ".join(sorted(names)[:3]) + (", ..." if len(names) > 3 else "")
+    return f"{directory}: holds files fapcheck did not create ({shown}); name a new or empty directory for the cache"
+
+
+def _is_ours(directory: str, names: list[str]) -> bool:
+    if CACHE_TAG in names:
+        try:
+            with open(os.path.join(directory, CACHE_TAG), "rb") as tag:
+                return _TAG_OWNER in tag.read(4096)
+        except OSError:
+            return False
+    # A cache made before the tag: fapcheck's .gitignore and format directories, nothing else.
+    if ".gitignore" not in names or not all(n == ".gitignore" or _FORMAT_DIR.fullmatch(n) for n in names):
+        return False
+    try:
+        with open(os.path.join(directory, ".gitignore"), "rb") as gitignore:
+            return gitignore.read(4096) == _GITIGNORE
+    except OSError:
+        return False
+
+
+def _claim(directory: Path) -> None:
+    """Make the directory fapcheck's (mark it, and hide it from git) unless it is already."""
+    directory.mkdir(parents=True, exist_ok=True)
+    tag = directory / CACHE_TAG
+    if tag.exists():
+        return
+    names = os.listdir(directory)
+    if names and not _is_ours(str(directory), names):  # filled by someone else since the run began
+        raise PermissionError(0, "it now holds files fapcheck did not create")
+    gitignore = directory / ".gitignore"
+    if not gitignore.exists():  # in a directory of fapcheck's alone it hides nothing else
+        write_atomic(gitignore, _GITIGNORE)
+    write_atomic(tag, _TAG_TEXT)
+
+
+# What a warm run reads of each file: (display path, digest, trusted stat or None, result,
 # directory stamps, other files whose content the result depends on). A plain tuple: a pack of thousands
 # loads several times faster than with a class per entry. The (directory, mtime) pairs are shared objects,
 # stored once per pack.
-Entry = tuple[str, bytes, "tuple[int, int] | None", FileResult, "tuple[tuple[str, int | None], ...]", Contents]
+Entry = tuple[str, bytes, "FileStamp | None", FileResult, "tuple[tuple[str, int | None], ...]", Contents]
 _ENTRY_SIZE = 6
 # What only some runs read, pickled: the answers behind the directory stamps (read when a directory
 # changed), the module's own facts for other files' checks and its function facts for FAP406's call graph
@@ -112,13 +181,15 @@ class ResultCache:
     def __init__(self, directory: Path, config: Config) -> None:
         self.directory = directory
         self.pack = directory / f"v{_FORMAT}" / f"{settings_key(config)}.pickle"
-        self.entries, self._heavy_at = _read_entries(self.pack)
+        # A directory that is not fapcheck's is neither read nor written: the run goes on without a cache.
+        self.problem = cache_dir_problem(directory, config.root)
+        self.entries, self._heavy_at = _read_entries(self.pack) if self.problem is None else ({}, None)
         self._heavy: dict[str, Heavy] | None = None
         self.started_ns = time.time_ns()
         # Entries to write, each with its heavy part (None: the one the pack holds, unchanged).
         self.changed: dict[str, tuple[Entry, Heavy | None]] = {}
         self._pairs: dict[tuple[str, int | None], tuple[str, int | None]] = {}
-        self._triples: dict[tuple[str, tuple[int, int] | None, bytes], tuple[str, tuple[int, int] | None, bytes]] = {}
+        self._triples: dict[tuple[str, FileStamp | None, bytes], tuple[str, FileStamp | None, bytes]] = {}
         self._dirs: dict[tuple[str, int | None], bool] = {}
         self._stamps_now: dict[str, int | None] = {}
         self._vouchers: dict[str, tuple[str, int] | None] = {}
@@ -205,7 +276,7 @@ class ResultCache:
         path: Path,
         display: str,
         digest: bytes,
-        stat: tuple[int, int] | None,
+        stat: FileStamp | None,
         result: FileResult,
         probes: Stamps,
         contents: Contents = (),
@@ -303,13 +374,13 @@ class ResultCache:
 
     def save(self) -> str | None:
         """Write the pack if anything changed; a warning when the directory cannot be written."""
+        if self.problem is not None:
+            return f"not using the cache: {self.problem}"
         if not self.changed:
             return None
         try:
-            self.pack.parent.mkdir(parents=True, exist_ok=True)
-            gitignore = self.directory / ".gitignore"
-            if not gitignore.exists():
-                write_atomic(gitignore, b"# Created by fapcheck automatically.\n*\n")
+            _claim(self.directory)
+            self.pack.parent.mkdir(exist_ok=True)
             # Keep what a concurrent run added: each entry goes with the heavy part of the same pack.
             theirs, their_heavy_at = _read_entries(self.pack)
             heavy = self.heavy()
@@ -388,16 +459,21 @@ def _loads(answers: bytes) -> Stamps | None:
 
 def _prune(directory: Path) -> None:
     """Keep the most recently written packs: older builds and configurations are not coming back."""
-    packs = sorted(directory.glob("*.pickle"), key=lambda p: file_stat(p) or (0, 0), reverse=True)
+    packs = [p for p in directory.iterdir() if _PACK_NAME.fullmatch(p.name) and not p.name.startswith(".")]
+    packs.sort(key=lambda p: file_stat(p) or (0,), reverse=True)
     for stale in packs[_PACKS_KEPT:]:
         with contextlib.suppress(OSError):
             stale.unlink()
 
 
 def _drop_other_formats(directory: Path) -> None:
-    """Packs of other cache formats are never read again."""
-    import shutil  # only when a pack is written
-
-    for old in directory.glob("v*"):
-        if old.name != f"v{_FORMAT}" and old.name[1:].isdigit() and old.is_dir():
-            shutil.rmtree(old, ignore_errors=True)
+    """Packs of other cache formats are never read again: their files go, and their directory once empty.
+    Nothing fapcheck did not name is removed."""
+    for old in directory.iterdir():
+        if old.name == f"v{_FORMAT}" or not _FORMAT_DIR.fullmatch(old.name) or old.is_symlink() or not old.is_dir():
+            continue
+        with contextlib.suppress(OSError):
+            for pack in old.iterdir():
+                if _PACK_NAME.fullmatch(pack.name) and not pack.is_symlink() and pack.is_file():
+                    pack.unlink()
+            old.rmdir()  # fails, and keeps the directory, when anything else is in it

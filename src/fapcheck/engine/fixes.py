@@ -7,9 +7,7 @@ applies the non-overlapping fixes, and keeps the result only if it parses.
 
 from __future__ import annotations
 
-import os
 import stat
-import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -189,20 +187,18 @@ class ReadOnlyError(OSError):
     pass
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write through a temporary file and a rename, keeping the file's permissions."""
-    mode = stat.S_IMODE(os.stat(path).st_mode)
-    if not mode & stat.S_IWUSR:
+def write_fixed(path: Path, data: bytes, original: bytes) -> None:
+    """Replace the file (a symbolic link's target) with its fixed content, keeping its metadata; only
+    while it still holds `original`, else `ChangedOnDisk`. A read-only file is never touched."""
+    from fapcheck.writes import replace_file, write_target
+
+    target, found = write_target(path, "follow")
+    if found is not None and not stat.S_IMODE(found.st_mode) & stat.S_IWUSR:
         raise ReadOnlyError("cannot write fixes: the file is read-only")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    replace_file(target, data, symlinks="follow", expected=original)
+
+
+CHANGED_WHILE_RUNNING = "changed on disk while fapcheck ran; not fixed (run again to fix it)"
 
 
 def fix_file(
@@ -217,16 +213,25 @@ def fix_file(
     except OSError:
         original = b""
     if digest_of(original) != digest:  # changed since it was checked: the next run fixes it
-        return FileFix(display), None
+        return FileFix(display, skipped=f"{display}: {CHANGED_WHILE_RUNNING}"), None
     outcome = fix_source(checker, original, path, display, fixing.unsafe, checked.findings)
     if not outcome.changed(original):
         return FileFix(display, problem=outcome.problem), None
     if not fixing.write:
         return FileFix(display, diff=unified_diff(original, outcome.source, display), problem=outcome.problem), None
+    from fapcheck.writes import ChangedOnDisk, WriteRefused
+
     try:
-        write_atomically(path, outcome.source)
+        write_fixed(path, outcome.source, original)
+    except ChangedOnDisk:
+        return FileFix(display, skipped=f"{display}: {CHANGED_WHILE_RUNNING}"), None
     except OSError as error:
-        reason = str(error) if isinstance(error, ReadOnlyError) else f"cannot write fixes: {error}"
+        if isinstance(error, ReadOnlyError):
+            reason = str(error)
+        elif isinstance(error, WriteRefused):
+            reason = f"cannot write fixes: {str(error).split(': ', 1)[-1]}"
+        else:
+            reason = f"cannot write fixes: {error.strerror or error}"
         return FileFix(display, error=f"{display}: {reason}"), None
     return FileFix(display, outcome.fixed, problem=outcome.problem), FileResult(
         display, checked.layer, outcome.findings

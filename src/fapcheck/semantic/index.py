@@ -47,9 +47,13 @@ class ModuleLocation:
 RACY_NS = 2_000_000_000
 # (directory, mtime_ns or 0 when absent or None when too recent to vouch, (("f" or "d" + name, answer), ...))
 Stamps = tuple[tuple[str, "int | None", tuple[tuple[str, bool], ...]], ...]
+# What a file's stat vouches for, as git's index keeps it: (mtime_ns, ctime_ns, size, inode, device).
+# A content change that keeps size and mtime (`touch -d`, `cp -p`, `rsync -t`, a file renamed over
+# another) still moves the ctime or the inode.
+FileStamp = tuple[int, int, int, int, int]
 # Files whose content a result depends on (facts of other modules):
-# (path, (mtime_ns, size) or None when too recent to vouch, digest of the content or b"" when unreadable).
-Contents = tuple[tuple[str, "tuple[int, int] | None", bytes], ...]
+# (path, stamp or None when too recent to vouch, digest of the content or b"" when unreadable).
+Contents = tuple[tuple[str, "FileStamp | None", bytes], ...]
 # Facts computed earlier, by file: (digest of the content they were computed from, facts or facts
 # pickled in the result cache, unpickled on first use).
 KnownFacts = dict[str, tuple[bytes, "ModuleFacts | bytes"]]
@@ -67,11 +71,11 @@ class ProjectIndex:
         self._stamps: dict[str, int | None] = {}  # taken before the first question about a directory
         self._current: dict[str, int] = {}
         self._probes: dict[str, dict[str, bool]] | None = None
-        self._content_stamps: dict[str, tuple[int, int] | None] = {}
-        self._contents: dict[str, tuple[tuple[int, int] | None, bytes]] | None = None
+        self._content_stamps: dict[str, FileStamp | None] = {}
+        self._contents: dict[str, tuple[FileStamp | None, bytes]] | None = None
         self._digests: dict[str, bytes] = {}
-        self._current_contents: dict[str, tuple[int, int] | None] = {}
-        self._holding: set[tuple[str, tuple[int, int] | None, bytes]] = set()  # content triples found to hold
+        self._current_contents: dict[str, FileStamp | None] = {}
+        self._holding: set[tuple[str, FileStamp | None, bytes]] = set()  # content triples found to hold
         self._roots: list[Path] = [self.root]
         src = self.root / "src"
         if self._dir(src):
@@ -133,8 +137,8 @@ class ProjectIndex:
         self._contents = {}
         self._window = {}
 
-    def content_stamp(self, path: str) -> tuple[int, int] | None:
-        """A file's (mtime_ns, size), taken once per run, before its content is first read for facts."""
+    def content_stamp(self, path: str) -> FileStamp | None:
+        """A file's stamp, taken once per run, before its content is first read for facts."""
         if path not in self._content_stamps:
             self._content_stamps[path] = trusted_stat(file_stat(path), time.time_ns())
         return self._content_stamps[path]
@@ -179,8 +183,8 @@ class ProjectIndex:
         contents, self._contents = self._contents or {}, None
         return tuple((path, stamp, digest) for path, (stamp, digest) in sorted(contents.items()))
 
-    def current_stat(self, path: str) -> tuple[int, int] | None:
-        """A file's (mtime_ns, size) as a warm run finds it, taken once: the result cache's lookups and the
+    def current_stat(self, path: str) -> FileStamp | None:
+        """A file's stamp as a warm run finds it, taken once: the result cache's lookups and the
         contents their results depend on ask about the same files."""
         if path not in self._current_contents:
             self._current_contents[path] = file_stat(path)
@@ -586,18 +590,19 @@ def digest_of(source: bytes) -> bytes:
     return hashlib.blake2b(source, digest_size=16).digest()
 
 
-def file_stat(path: str | Path) -> tuple[int, int] | None:
-    """(mtime_ns, size), or None for a file that cannot be stat'ed."""
+def file_stat(path: str | Path) -> FileStamp | None:
+    """(mtime_ns, ctime_ns, size, inode, device), or None for a file that cannot be stat'ed."""
     try:
         st = os.stat(path)
     except OSError:
         return None
-    return st.st_mtime_ns, st.st_size
+    return st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev
 
 
-def trusted_stat(stat: tuple[int, int] | None, now_ns: int) -> tuple[int, int] | None:
-    """The stat, when it is old enough to vouch for the content it was taken with."""
-    return stat if stat is not None and stat[0] < now_ns - RACY_NS else None
+def trusted_stat(stat: FileStamp | None, now_ns: int) -> FileStamp | None:
+    """The stat, when it is old enough to vouch for the content it was taken with: its inode changed
+    last (ctime, which no one can set back) before the racy window, as git's index asks."""
+    return stat if stat is not None and max(stat[0], stat[1]) < now_ns - RACY_NS else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -605,7 +610,7 @@ class Recorded:
     """What some answers depend on: directory questions with their answers, and files read (stamp, digest)."""
 
     probes: dict[str, dict[str, bool]]
-    contents: dict[str, tuple[tuple[int, int] | None, bytes]]
+    contents: dict[str, tuple[FileStamp | None, bytes]]
 
     def absorb(self, other: Recorded) -> None:
         """What `other` depends on, added."""
