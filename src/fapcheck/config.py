@@ -67,6 +67,9 @@ class Config:
     allow_calls: tuple[str, ...] = ()
     check_tests_and_scripts: bool = False  # FAP4 in tests and scripts too, not only in their route handlers
     allow_own_session: tuple[str, ...] = ()
+    # Source roots, relative to `root` (ruff's `src`): where imports of project modules start. Empty: the
+    # project root and its `src/`, when there is one.
+    src: tuple[str, ...] = ()
 
     def is_enabled(self, code: str) -> bool:
         """The most specific selector decides; on a tie, ignore wins (as in ruff).
@@ -296,6 +299,7 @@ _TOP: Mapping[str, tuple[Checker, str]] = {
     "ignore": (_is_str_list, "a list of rule codes or prefixes"),
     "extend-exclude": (_is_str_list, "a list of gitignore-style patterns"),
     "respect-gitignore": (_is_bool, "true or false"),
+    "src": (_is_str_list, "a list of directories"),
     "per-file-ignores": (_is_table_of_str_lists, "a table of pattern = [codes]"),
     "layers": (lambda v: isinstance(v, dict), "a table"),
     "blocking": (lambda v: isinstance(v, dict), "a table"),
@@ -386,4 +390,5 @@ def parse_table(table: Any, section: str = "tool.fapcheck", *, path: Path) -> Co
         allow_calls=tuple(blocking.get("allow-calls", ())),
         check_tests_and_scripts=blocking.get("check-tests-and-scripts", False),
         allow_own_session=tuple(depends.get("allow-own-session", ())),
+        src=tuple(table.get("src", ())),
     )

@@ -138,7 +138,7 @@ def run(
     cache = ResultCache(cache_dir, config) if cache_dir is not None else None
     todo: list[tuple[Path, str]] = list(targets)
     if cache is not None:
-        index = ProjectIndex(config.root, config.layer_map())
+        index = ProjectIndex(config.root, config.layer_map(), config.src)
         todo = []
         for path, display in targets:
             hit = cache.lookup(path, display, index)

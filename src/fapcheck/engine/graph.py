@@ -51,7 +51,7 @@ def build_graph(projects: Iterable[tuple[Config, Sequence[Path]]]) -> ImportGrap
 
 def _add_project(graph: ImportGraph, files: Sequence[Path], config: Config) -> None:
     layer_map = config.layer_map()
-    index = ProjectIndex(config.root, layer_map)
+    index = ProjectIndex(config.root, layer_map, config.src)
     for path in files:
         module_name, is_package = index.module_name_for(path)
         layer = index.layer_of(path).layer

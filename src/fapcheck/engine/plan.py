@@ -50,7 +50,7 @@ class Planner:
     def __init__(self, config: Config) -> None:
         self.config = config
         self.layer_map = config.layer_map()
-        self.index = ProjectIndex(config.root, self.layer_map)
+        self.index = ProjectIndex(config.root, self.layer_map, config.src)
         self.enabled = config.enabled_codes
         self._per_file = [(compile_pattern(p), codes) for p, codes in config.per_file_ignores]
 

@@ -99,9 +99,13 @@ class CallGraph:
         parts = qualname.split(".")
         for split in range(len(parts) - 1, 0, -1):
             module = ".".join(parts[:split])
-            if self.index.locate(module) is None:
+            location = self.index.locate(module)
+            if location is None:
                 continue
             rest = parts[split:]
+            own = self.index.name_of_file(location.path) if location.path.suffix in (".py", ".pyi") else module
+            if own != module:  # reached under another name: its facts name it as its own check does
+                return self.function(".".join([own, *rest]), hops + 1)
             if len(rest) == 2:  # `Class.method`: a method its class inherits is its base's
                 owner = self.index.defining_class(f"{module}.{rest[0]}", rest[1])
                 if owner is not None and owner != f"{module}.{rest[0]}":

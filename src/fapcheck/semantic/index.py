@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -63,7 +63,8 @@ KnownFunctions = dict[str, tuple[bytes, object]]
 
 
 class ProjectIndex:
-    def __init__(self, root: Path, layer_map: LayerMap) -> None:
+    def __init__(self, root: Path, layer_map: LayerMap, src: Sequence[str] = ()) -> None:
+        """`src`: the source roots, relative to `root` (none: the root and its `src/`)."""
         self.root = Path(os.path.abspath(root))
         self.layer_map = layer_map
         self._is_file: dict[str, bool] = {}
@@ -76,10 +77,10 @@ class ProjectIndex:
         self._digests: dict[str, bytes] = {}
         self._current_contents: dict[str, FileStamp | None] = {}
         self._holding: set[tuple[str, FileStamp | None, bytes]] = set()  # content triples found to hold
-        self._roots: list[Path] = [self.root]
-        src = self.root / "src"
-        if self._dir(src):
-            self._roots.append(src)
+        self._file_names: dict[str, str] = {}
+        self._roots: list[Path] = [Path(os.path.normpath(self.root / each)) for each in src] or [self.root]
+        if not src and self._dir(self.root / "src"):
+            self._roots.append(self.root / "src")
         # The source root of the file being checked, when it is not one of the above: imports are
         # resolved from it, as Python would, and never from roots other files happened to register
         # (so a file's findings do not depend on the order or the process it is checked in).
@@ -253,6 +254,20 @@ class ProjectIndex:
 
     def module_name_for(self, path: Path) -> tuple[str, bool]:
         """(dotted module name, is a package) of a file; imports are then resolved from its source root."""
+        name, is_package, self._file_root = self._name_of(path)
+        return name, is_package
+
+    def name_of_file(self, path: str | Path) -> str:
+        """The dotted name a project file's own check gives its module, whatever name an import used to
+        reach it (a namespace package above regular ones is reachable under two)."""
+        key = str(path)
+        known = self._file_names.get(key)
+        if known is None:
+            known = self._file_names[key] = self._name_of(Path(key))[0]
+        return known
+
+    def _name_of(self, path: Path) -> tuple[str, bool, Path | None]:
+        """(dotted module name, is a package, source root when it is none of the project's roots)."""
         absolute = Path(os.path.abspath(path))
         is_package = absolute.stem == "__init__"
         parts: list[str] = [] if is_package else [absolute.stem]
@@ -268,16 +283,14 @@ class ProjectIndex:
             while self._file(directory / "__init__.py"):
                 parts.insert(0, directory.name)
                 directory = directory.parent
-            self._file_root = None if directory in self._roots else directory
-            return ".".join(parts), is_package
-        self._file_root = None
+            return ".".join(parts), is_package, None if directory in self._roots else directory
         for base in sorted(self._roots, key=lambda p: len(p.parts), reverse=True):
             try:
                 relative = directory.relative_to(base)
             except ValueError:
                 continue
-            return ".".join([*relative.parts, *parts]), is_package
-        return ".".join(parts), is_package
+            return ".".join([*relative.parts, *parts]), is_package, None
+        return ".".join(parts), is_package, None
 
     def _enclosing_package(self, directory: Path) -> Path | None:
         """The nearest directory above `directory` that is a regular package, below the project root (or
