@@ -308,7 +308,6 @@ class ChainRule(Rule):
         super().__init__(ctx, config, sink)
         self.tree: cst.Module | None = None
         self.providers = ProviderFunctions(ctx)
-        self.chained: set[str] = set()  # functions that take a Depends parameter themselves
         self.seen: set[str] = set()  # for rules that report a thing once per file
         self._pending: list[tuple[str, cst.CSTNode, dict[str, object]]] = []
 
@@ -324,8 +323,7 @@ class ChainRule(Rule):
     def note_function(self, node: cst.FunctionDef) -> None:
         """Record what the tracker knows of a function just entered (call from visit_FunctionDef)."""
         for param in [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]:
-            if self.providers.note_param(param) is not None:
-                self.chained.add(self.function_key())
+            self.providers.note_param(param)
 
     def visit_Yield(self, node: cst.Yield) -> None:
         note_yield(self.ctx)
@@ -337,8 +335,14 @@ class ChainRule(Rule):
         self._pending.append((self.function_key(), node, fields))
 
     def is_provider(self, key: str) -> bool:
-        method = key.rpartition(".")[2]
-        if key in self.chained or self.providers.is_local_provider(key):
+        """Whether the function `key` of this file is a dependency provider: something hands it (or, for
+        `__call__` and `__init__`, its class) to `Depends`/`Security`, in this module or another, or it is
+        a public function of the dependency layer where the rule counts those. Taking a `Depends`
+        parameter does not make a function one: called directly, it gets no value FastAPI resolved."""
+        owner, _, method = key.rpartition(".")
+        if self.providers.is_local_provider(key):
+            return True
+        if used_in_depends(self.ctx, owner if method in _PROVIDING_METHODS else key):
             return True
         if self.dependency_layer_provides and self.ctx.layer == DEPENDENCY and self.tree is not None:
             found = local_facts(self.ctx, self.tree).definition(key)

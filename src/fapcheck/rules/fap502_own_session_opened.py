@@ -170,7 +170,7 @@ class OwnSessionOpened(ChainRule):
             named = self.providers.is_local_provider(keys[0]) or any(
                 target is not None and used_in_depends(ctx, target) for _, target in enclosing
             )
-            if named or (keys[0] in self.chained and not in_layer):
+            if named:
                 if not as_argument:  # a product built on the session is FAP505's finding
                     self.report(node, None, role="dependency", **fields)
             elif in_layer:

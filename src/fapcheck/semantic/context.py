@@ -47,6 +47,7 @@ from fapcheck.semantic.tables import (
     PROPERTY_DECORATORS,
     TYPE_ALIAS_TYPES,
     TYPE_WRAPPERS,
+    UNINFORMATIVE_RETURNS,
     UNION_TYPES,
 )
 
@@ -416,16 +417,17 @@ class FileContext:
             self._producing.discard(key)
 
     def _function_product(self, node: cst.FunctionDef) -> tuple[str | None, str | None]:
-        if node.returns is not None:
-            annotated = self.produced_type(node.returns.annotation)
-            if annotated is not None:
-                return annotated, None
+        annotated = self.produced_type(node.returns.annotation) if node.returns is not None else None
+        if annotated is not None and annotated not in UNINFORMATIVE_RETURNS:
+            return annotated, None
         call = product_call(node.body)
-        if call is None:
-            return None, None
-        provider = self.depends_provider(call)
+        provider = self.depends_provider(call) if call is not None else None
         if provider is not None:
             return DEPENDS_MARKER, provider
+        if annotated in (DEPENDS_MARKER, "fastapi.params.Security"):  # a marker whose provider is not known
+            return DEPENDS_MARKER, ""
+        if call is None:
+            return annotated, None
         result = self._call_result(call)
         return (result.qualname if result is not None and result.instance else None), None
 

@@ -47,6 +47,7 @@ from fapcheck.semantic.tables import (
     REWRITING_METHODS,
     TYPE_ALIAS_TYPES,
     TYPE_WRAPPERS,
+    UNINFORMATIVE_RETURNS,
     UNION_TYPES,
 )
 
@@ -420,16 +421,17 @@ class _Reader:
             self._producing.discard(key)
 
     def _function_product(self, node: _Function) -> tuple[str | None, str | None]:
-        if node.returns is not None:
-            annotated = self.produced_type(node.returns)
-            if annotated is not None:
-                return annotated, None
+        annotated = self.produced_type(node.returns) if node.returns is not None else None
+        if annotated is not None and annotated not in UNINFORMATIVE_RETURNS:
+            return annotated, None
         call = product_call_ast(node.body)
-        if call is None:
-            return None, None
-        provider = self.depends_provider(call)
+        provider = self.depends_provider(call) if call is not None else None
         if provider is not None:
             return DEPENDS_MARKER, provider
+        if annotated in (DEPENDS_MARKER, "fastapi.params.Security"):  # a marker whose provider is not known
+            return DEPENDS_MARKER, ""
+        if call is None:
+            return annotated, None
         result = self.call_result(call)
         return (result.qualname if result is not None and result.instance else None), None
 

@@ -48,6 +48,11 @@ DEPENDS_FUNCTIONS = frozenset(
     }
 )
 DEPENDS_MARKER = "fastapi.params.Depends"  # the type of `Depends(...)`'s value: a marker naming its provider
+# Return annotations that say less than the body: the call the body returns or yields decides. A function
+# annotated as returning a Depends marker is one even when its body's provider cannot be known.
+UNINFORMATIVE_RETURNS = frozenset(
+    {DEPENDS_MARKER, "fastapi.params.Security", "typing.Any", "typing_extensions.Any", "builtins.object"}
+)
 # Containers whose annotation names their values' type, and which argument does (`dict[str, V]`: the last).
 CONTAINER_TYPES: dict[str, int] = {
     **{
