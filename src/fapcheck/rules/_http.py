@@ -6,9 +6,7 @@ from collections.abc import Mapping
 
 import libcst as cst
 
-from fapcheck.config import Config
 from fapcheck.rules._depends import ProviderExempt
-from fapcheck.rules.base import Report
 from fapcheck.semantic.context import FileContext
 from fapcheck.semantic.tables import DEPENDS_FUNCTIONS
 
@@ -72,6 +70,19 @@ ADVICE: Mapping[str, str] = {
 }
 
 
+# The classes whose project subclasses are HTTP objects of the same kind (`class ORJSONResponse(JSONResponse)`).
+_DERIVABLE: Mapping[str, frozenset[str]] = {
+    kind: frozenset(name for name, each in HTTP_OBJECTS.items() if each == kind) for kind in (REQUEST, RESPONSE)
+}
+
+
+def derived_http_object_kind(ctx: FileContext, qualname: str) -> str | None:
+    """The kind of HTTP object a project class is by derivation (a subclass of a response or request)."""
+    if not ctx.is_project_name(qualname):
+        return None
+    return next((kind for kind, classes in _DERIVABLE.items() if ctx.derives_from(qualname, classes)), None)
+
+
 def http_object_kind(qualname: str) -> str | None:
     """The kind of HTTP object a resolved qualified name is (None when it is none)."""
     kind = HTTP_OBJECTS.get(qualname)
@@ -84,23 +95,13 @@ def http_object_kind(qualname: str) -> str | None:
 
 
 class HttpExceptionRule(ProviderExempt):
-    """Knows the HTTP exception classes, including subclasses defined earlier in the file.
+    """Knows the HTTP exception classes and every project class derived from one, in any module.
 
     A `Depends` provider is dependency code wherever it lives: what it does with HTTP is not reported.
     """
 
-    def __init__(self, ctx: FileContext, config: Config, sink: list[Report]) -> None:
-        super().__init__(ctx, config, sink)
-        self._exception_classes: set[str] = set(HTTP_EXCEPTIONS)
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        if any(self.is_http_exception(base.value) for base in node.bases if base.keyword is None):
-            outer = self.ctx.frames[-2] if len(self.ctx.frames) > 1 else self.ctx.frame
-            binding = outer.bindings.get(node.name.value)
-            if binding is not None:
-                self._exception_classes.add(binding.qualname)
-
     def is_http_exception(self, node: cst.BaseExpression) -> bool:
-        """The class, an instance (`HTTPException(404)`, a module-level alias of one) or a subclass."""
+        """The class, an instance (`HTTPException(404)`, a module-level alias of one, a variable holding
+        one, what a helper returns) or a subclass, of this file or another module."""
         resolved = self.ctx.resolve(node)
-        return resolved is not None and resolved.qualname in self._exception_classes
+        return resolved is not None and self.ctx.derives_from(resolved.qualname, HTTP_EXCEPTIONS)

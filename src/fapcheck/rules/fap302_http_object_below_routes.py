@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from fapcheck.config import Config
-from fapcheck.rules._http import ADVICE, HttpExceptionRule, http_object_kind
+from fapcheck.rules._http import ADVICE, HttpExceptionRule, derived_http_object_kind, http_object_kind
 from fapcheck.rules._layer_imports import enumeration
 from fapcheck.rules._sql import place, source_of
 from fapcheck.rules.base import Report
@@ -103,6 +103,9 @@ class HttpObjectBelowRoutes(HttpExceptionRule):
             advice = "; ".join(dict.fromkeys(ADVICE[kind] for kind in uses.values()))
             self.report(node, name=enumeration(uses), where=where, advice=advice)
 
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._skip.add(id(node.name))  # the name a class is defined under is no use of it; its bases are
+
     def visit_Call(self, node: cst.Call) -> None:
         super().visit_Call(node)
         if self.is_http_exception(node.func):
@@ -133,7 +136,7 @@ class HttpObjectBelowRoutes(HttpExceptionRule):
         resolved = self.ctx.resolve(node)
         if resolved is None or resolved.instance:
             return False
-        kind = http_object_kind(resolved.qualname)
+        kind = http_object_kind(resolved.qualname) or derived_http_object_kind(self.ctx, resolved.qualname)
         if kind is None:
             return False
         if self._params:

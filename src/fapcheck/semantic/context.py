@@ -177,6 +177,7 @@ class FileContext:
         self._annotation_depth = 0
         self.classes: dict[str, Frame] = {}  # the classes of this file by qualified name, kept after the walk
         self._top_defs: dict[str, cst.FunctionDef] = {}  # top-level functions, for their products
+        self._top_classes: dict[str, cst.ClassDef] = {}  # top-level classes, for their bases before the walk
         # Functions registered without a decorator: `router.add_api_route("/x", f)`, `app.get("/x")(f)`
         # (name -> the receiver), and `FastAPI(lifespan=f)`.
         # (the receiver, or the annotation of the registering function's parameter it names)
@@ -779,6 +780,8 @@ class FileContext:
                 )
                 if isinstance(statement, cst.FunctionDef):
                     self._top_defs[name] = statement
+                else:
+                    self._top_classes[name] = statement
             elif isinstance(statement, cst.SimpleStatementLine):
                 for small in statement.body:
                     self._note_registration(small)
@@ -911,18 +914,33 @@ class FileContext:
         receiver = self.instance_type(decorator.func.value)
         return receiver is not None and self.is_router_type(receiver)
 
-    def is_router_type(self, qualname: str, depth: int = 0) -> bool:
+    def is_router_type(self, qualname: str) -> bool:
         """FastAPI/APIRouter, or a project class derived from one (`class UserAPIRouter(APIRouter)`)."""
-        if qualname in ROUTER_TYPES:
+        return self.derives_from(qualname, ROUTER_TYPES)
+
+    def derives_from(self, qualname: str, classes: frozenset[str] | set[str], depth: int = 0) -> bool:
+        """Whether a class is one of `classes` or derives from one, through the bases of this file's
+        classes and of project classes in any module (`class NotFound(AppError)`, `AppError(HTTPException)`
+        two modules away)."""
+        if qualname in classes:
             return True
-        if self.project is None or depth > 5 or not self.module_name:
+        if depth > MAX_BASES:
             return False
-        found = self.project.definition(qualname)
-        return (
-            found is not None
-            and found.kind == "class"
-            and any(self.is_router_type(base, depth + 1) for base in found.bases)
-        )
+        own = self.classes.get(qualname)
+        if own is not None:
+            return any(self.derives_from(base, classes, depth + 1) for base in self.class_bases(own))
+        module, _, name = qualname.rpartition(".")
+        if module == self.module_name and self.module_name:  # a class of this file the walk has not reached
+            node = self._top_classes.get(name)
+            bases = self._at_module_scope(lambda: self._bases_of(node)) if node is not None else []
+            return any(self.derives_from(base, classes, depth + 1) for base in bases)
+        if self.project is None or not self.module_name or not self.is_project_name(qualname):
+            return False
+        return self.project.derives_from(qualname, classes)
+
+    def _bases_of(self, node: cst.ClassDef) -> list[str]:
+        resolved = (self.resolve(arg.value) for arg in node.bases if arg.keyword is None)
+        return [base.qualname for base in resolved if base is not None and not base.instance]
 
     def imports_of(self, node: cst.Import | cst.ImportFrom) -> list[ImportedName]:
         """The names the given import statement brought in (the tracker has just seen it)."""
