@@ -64,6 +64,8 @@ class WebFrameworkImportedBelowRoutes(ImportRule):
         # The functions around each use of an imported name, by the local name it is bound to.
         self._uses: dict[str, list[tuple[tuple[str, str | None], ...]]] = {}
         self._skip: set[int] = set()  # names that are not uses: attribute names, keywords, parameter names
+        # Names in the bases of a top-level class: used by its `__call__` if the class provides.
+        self._bases: dict[int, tuple[tuple[str, str | None], ...]] = {}
         self._in_import = 0
 
     def flagged(self, item: ImportedName) -> str | None:
@@ -103,6 +105,14 @@ class WebFrameworkImportedBelowRoutes(ImportRule):
     def visit_Call(self, node: cst.Call) -> None:
         self.providers.note_call(node)
 
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        if len(self.ctx.frames) <= 2:  # a top-level class (its own frame may be entered already)
+            module = self.ctx.module_name
+            name = f"{module}.{node.name.value}" if module else node.name.value
+            for base in node.bases:
+                for inner in _names_in(base.value):
+                    self._bases[id(inner)] = ((f"{name}.__call__", name),)
+
     def visit_Arg(self, node: cst.Arg) -> None:
         if node.keyword is not None:
             self._skip.add(id(node.keyword))
@@ -113,7 +123,7 @@ class WebFrameworkImportedBelowRoutes(ImportRule):
     def visit_Name(self, node: cst.Name) -> None:
         uses = self._uses.get(node.value)
         if uses is not None and not self._in_import and id(node) not in self._skip:
-            uses.append(self.providers.enclosing())
+            uses.append(self._bases.get(id(node)) or self.providers.enclosing())
 
     def leave_Module(self, original_node: cst.Module) -> None:
         for items in self._statements:
@@ -137,3 +147,10 @@ def _local_name(item: ImportedName) -> str | None:
     while isinstance(name, cst.Attribute):
         name = name.value
     return name.value if isinstance(name, cst.Name) else None
+
+
+def _names_in(node: cst.BaseExpression) -> list[cst.Name]:
+    """The head names of a base expression (`HTTPBearer`, `security` of `security.HTTPBearer`, `Generic[T]`)."""
+    while isinstance(node, (cst.Attribute, cst.Subscript)):
+        node = node.value
+    return [node] if isinstance(node, cst.Name) else []

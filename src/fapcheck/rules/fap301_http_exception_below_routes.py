@@ -16,11 +16,15 @@ class HttpExceptionBelowRoutes(HttpExceptionRule):
     exception is FastAPI's or Starlette's `HTTPException` (or
     `WebSocketException`), resolved through imports and aliases: a call
     `raise HTTPException(404)`, the bare class `raise HTTPException`, a
-    subclass defined in the same file, and an instance bound to a name
-    (`Invalid = HTTPException(401)` ... `raise Invalid`). A bare `raise` that
-    re-raises a caught exception is not reported, nor is a raise inside a
-    route handler (`@router.get(...)` on an `APIRouter()`), which is route
-    code wherever its file maps. The status code and other
+    project subclass defined in this module or any other (through a project
+    base too), an instance bound to a name (`Invalid = HTTPException(401)`
+    ... `raise Invalid`, `err = NotFound(); raise err`) and what a helper
+    returns (`raise forbidden()`). A bare `raise` that re-raises a caught
+    exception is not reported, nor is a raise inside a route handler
+    (`@router.get(...)` on an `APIRouter()`), which is route code wherever
+    its file maps, or inside a `Depends` provider (a function or class
+    something hands to `Depends`, here or in another module, also as an
+    instance, `Depends(AuthBearer())`), which is dependency code. The status code and other
     arguments of the flagged exception are part of this finding, not of
     FAP302.
 

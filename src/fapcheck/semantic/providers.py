@@ -100,26 +100,36 @@ class _ModuleUses:
             return True
         if self._by_calls is None:
             with self.index.capturing() as more:
-                calls = _depends_call_names(self.facts, self.text)  # resolved through the module's own names
-                self._by_calls = frozenset(self.index.canonical(named) for named in calls)
+                named, instances = _depends_call_names(self.facts, self.text)  # through the module's own names
+                # `Depends(AuthBearer())`: FastAPI calls the instance, so a class's `__call__` provides.
+                classes = [name for name in instances if self._is_class(name)]
+                self._by_calls = frozenset(self.index.canonical(name) for name in (*named, *classes))
             self.recorded.absorb(more)
         return target in self._by_calls
 
+    def _is_class(self, name: str) -> bool:
+        found = self.index.definition(name)
+        return found is not None and found.kind == "class"
 
-def _depends_call_names(facts: ModuleFacts, text: bytes) -> tuple[str, ...]:
+
+def _depends_call_names(facts: ModuleFacts, text: bytes) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What the module's `Depends(...)`/`Security(...)` calls name: (callables passed, callables whose
+    result is passed, `Depends(AuthBearer())`)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             tree = ast.parse(text)
     except (SyntaxError, ValueError, MemoryError, RecursionError):
-        return ()
+        return (), ()
     names: list[str] = []
+    made: list[str] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and node.args and _called_name(node.func) in ("Depends", "Security"):
-            named = _qualified(facts, node.args[0])
+            argument = node.args[0]
+            named = _qualified(facts, argument.func if isinstance(argument, ast.Call) else argument)
             if named is not None:
-                names.append(named)
-    return tuple(dict.fromkeys(names))
+                (made if isinstance(argument, ast.Call) else names).append(named)
+    return tuple(dict.fromkeys(names)), tuple(dict.fromkeys(made))
 
 
 def _called_name(func: ast.expr) -> str | None:
