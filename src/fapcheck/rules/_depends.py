@@ -342,7 +342,9 @@ class ChainRule(Rule):
         owner, _, method = key.rpartition(".")
         if self.providers.is_local_provider(key):
             return True
-        if used_in_depends(self.ctx, owner if method in _PROVIDING_METHODS else key):
+        target = owner if method in _PROVIDING_METHODS else key
+        # Only a top-level function or class can be named in another module.
+        if target.rpartition(".")[0] == self.ctx.module_name and used_in_depends(self.ctx, target):
             return True
         if self.dependency_layer_provides and self.ctx.layer == DEPENDENCY and self.tree is not None:
             found = local_facts(self.ctx, self.tree).definition(key)

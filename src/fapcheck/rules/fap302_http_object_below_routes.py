@@ -72,6 +72,7 @@ class HttpObjectBelowRoutes(HttpExceptionRule):
         self._skip: set[int] = set()  # names that are not uses: attribute names, keywords
         self._quiet: list[cst.Call] = []  # HTTPException(...) calls, left to FAP301
         self._in_import = 0
+        self._derived: dict[str, str | None] = {}  # the HTTP object kind of project classes by derivation
         # One finding per parameter: the HTTP objects of its annotation and default, by name, with their kind.
         self._params: list[tuple[cst.Param, dict[str, str]]] = []
 
@@ -136,7 +137,11 @@ class HttpObjectBelowRoutes(HttpExceptionRule):
         resolved = self.ctx.resolve(node)
         if resolved is None or resolved.instance:
             return False
-        kind = http_object_kind(resolved.qualname) or derived_http_object_kind(self.ctx, resolved.qualname)
+        kind = http_object_kind(resolved.qualname)
+        if kind is None:
+            if resolved.qualname not in self._derived:  # the same names come back again and again
+                self._derived[resolved.qualname] = derived_http_object_kind(self.ctx, resolved.qualname)
+            kind = self._derived[resolved.qualname]
         if kind is None:
             return False
         if self._params:

@@ -558,7 +558,10 @@ def blocking_call(ctx: FileContext, call: cst.Call, user: UserCalls = NO_USER_CA
     if isinstance(func, cst.Attribute):
         receiver = ctx.resolve(func.value) or _provided_session(ctx, func.value)
         if receiver is None:
-            return None
+            own = ctx.self_type(func.value)  # `self.get()` in a subclass of a client
+            if own is None or ctx.defines_method(own, func.attr.value):
+                return None
+            return _method_call(ctx, own, func.attr.value, call, user)
         method = func.attr.value
         if receiver.instance:
             return _method_call(ctx, receiver.qualname, method, call, user)
@@ -667,7 +670,7 @@ def _method_call(ctx: FileContext, type_name: str, method: str, call: cst.Call, 
     verdict = user.verdict(f"{type_name}.{method}")
     if verdict is False:
         return None
-    receiver = receiver_type(type_name)
+    receiver = receiver_type(type_name) or _inherited_receiver(ctx, type_name, method)
     if receiver is not None:
         found = _typed_call(ctx, receiver, _written(call), method, call)
         if found is not None:
@@ -675,6 +678,14 @@ def _method_call(ctx: FileContext, type_name: str, method: str, call: cst.Call, 
     if verdict:
         return _user_listed(f"{type_name}.{method}")
     return None
+
+
+def _inherited_receiver(ctx: FileContext, type_name: str, method: str) -> ReceiverType | None:
+    """The client type a project class inherits `method` from (`class Cache(redis.Redis)`), when no
+    project class of its bases defines the method itself (then its own body decides, for FAP406)."""
+    if not ctx.is_project_name(type_name) or ctx.defines_method(type_name, method):
+        return None
+    return next(filter(None, map(receiver_type, ctx.library_bases(type_name))), None)
 
 
 def _written(call: cst.Call) -> str:

@@ -621,6 +621,28 @@ class FileContext:
         returns, provider = self._at_module_scope(lambda: self.function_product(node))
         return replace(binding, returns=returns, depends=provider) if returns else binding
 
+    def self_type(self, node: cst.BaseExpression) -> str | None:
+        """The class of a method's first parameter (`self`) when `node` names it, else None."""
+        if not isinstance(node, cst.Name):
+            return None
+        function = self.function
+        if function is None or not isinstance(function.node, cst.FunctionDef) or len(self.frames) < 3:
+            return None
+        params = function.node.params.params
+        if (
+            not params
+            or params[0].name.value != node.value
+            or any(
+                isinstance(d.decorator, cst.Name) and d.decorator.value in ("staticmethod", "classmethod")
+                for d in function.node.decorators
+            )
+        ):
+            return None  # a static or class method's first parameter is no instance
+        owner = self.frames[self.frames.index(function) - 1]
+        if owner.kind != "class":
+            return None
+        return f"{self.module_name}.{owner.qualname}" if self.module_name else owner.qualname
+
     def _self_attribute(self, node: cst.Attribute) -> Resolved | None:
         if not isinstance(node.value, cst.Name):
             return None
@@ -937,6 +959,41 @@ class FileContext:
         if self.project is None or not self.module_name or not self.is_project_name(qualname):
             return False
         return self.project.derives_from(qualname, classes)
+
+    def library_bases(self, qualname: str, depth: int = 0) -> list[str]:
+        """The bases outside the project a project class derives from, nearest first (`redis.Redis` for
+        `class Cache(BaseCache)` where `BaseCache(redis.Redis)` is in another module)."""
+        if depth > MAX_BASES:
+            return []
+        found: list[str] = []
+        for base in self._direct_bases(qualname):
+            if self.is_project_name(base):
+                found.extend(self.library_bases(base, depth + 1))
+            else:
+                found.append(base)
+        return found
+
+    def defines_method(self, qualname: str, method: str) -> bool:
+        """Whether a project class, or a project class among its bases, defines `method` itself."""
+        own = self.classes.get(qualname)
+        if own is not None and own.node is not None and isinstance(own.node, cst.ClassDef):
+            if any(isinstance(item, cst.FunctionDef) and item.name.value == method for item in own.node.body.body):
+                return True
+            return any(self.is_project_name(b) and self.defines_method(b, method) for b in self.class_bases(own))
+        if self.project is None or not self.is_project_name(qualname):
+            return False
+        return self.project.defining_class(qualname, method) is not None
+
+    def _direct_bases(self, qualname: str) -> list[str]:
+        own = self.classes.get(qualname)
+        if own is not None:
+            return self.class_bases(own)
+        module, _, name = qualname.rpartition(".")
+        if module == self.module_name and self.module_name:
+            node = self._top_classes.get(name)
+            return self._at_module_scope(lambda: self._bases_of(node)) if node is not None else []
+        found = self.project.definition(qualname) if self.project is not None else None
+        return list(found.bases) if found is not None and found.kind == "class" else []
 
     def _bases_of(self, node: cst.ClassDef) -> list[str]:
         resolved = (self.resolve(arg.value) for arg in node.bases if arg.keyword is None)

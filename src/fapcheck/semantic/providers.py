@@ -80,6 +80,27 @@ def _names_in_facts(index: ProjectIndex, facts: ModuleFacts, bare: bool) -> froz
     return frozenset(index.canonical(name) for name in named if name)
 
 
+_DEPENDS_ARGUMENT = re.compile(rb"(?:Depends|Security)\(\s*(?:dependency\s*=\s*)?[\w.]*?(\w+)\s*[,()]")
+_IMPORTED_AS = re.compile(rb"(\w+)\s+as\s+\w")
+# Per project index, by module path: the last names of what its `Depends(...)` calls pass, with the names it
+# imports under another; None when it has a bare `Depends()`, whose provider is an annotation of any name.
+_named_by_text: WeakKeyDictionary[ProjectIndex, dict[str, frozenset[bytes] | None]] = WeakKeyDictionary()
+
+
+def _may_name(project: ProjectIndex, path: str, text: bytes, name: str) -> bool:
+    """Whether a module's text may name `name` as a provider: cheap and never short, so that the module's
+    facts and calls need to be read only for the modules where it does."""
+    by_path = _named_by_text.setdefault(project, {})
+    if path not in by_path:
+        named = None
+        if not _BARE_MARKER.search(text):
+            named = frozenset(_DEPENDS_ARGUMENT.findall(text)) | frozenset(_IMPORTED_AS.findall(text))
+        by_path[path] = named
+    encoded = name.encode()
+    known = by_path[path]
+    return encoded in text if known is None else encoded in known
+
+
 class _ModuleUses:
     """What one module names as providers, read once per run: from its facts first, and from every
     `Depends(...)` / `Security(...)` call of its text (`dependencies=[Depends(require_admin)]` on a route
@@ -181,10 +202,10 @@ def _used_in(project: ProjectIndex, root: Path, target: str, own: str) -> bool:
     for path, _, _ in texts[root]:
         if path != own:
             project.depend_on_content(path)  # a use added there, or removed, changes the answer
-    name = target.rpartition(".")[2].encode()
+    name = target.rpartition(".")[2]
     modules = _module_uses.setdefault(project, {})
     for path, module, text in texts[root]:
-        if path == own or name not in text:
+        if path == own or not _may_name(project, path, text, name):
             continue
         if path not in modules:
             with project.capturing() as recorded:
