@@ -159,7 +159,13 @@ def opened_session(ctx: FileContext, tree: cst.Module | None, call: cst.Call) ->
     callee = ctx.resolve(func)
     if callee is not None and not callee.instance and ctx.project is not None:
         helper = definition(ctx, tree, callee.qualname)  # `with session_scope() as s`, `next(get_db())`
-        if helper is not None and helper.kind == "function" and helper.returns in SESSION_TYPES:
+        # A helper that takes a session and gives one back passes on what its caller gave it (`same(s)`).
+        if (
+            helper is not None
+            and helper.kind == "function"
+            and helper.returns in SESSION_TYPES
+            and not any(param.type in SESSION_TYPES for param in helper.params)
+        ):
             return f"{short(helper.qualname)}()"
     if callee is not None:
         if callee.instance and callee.qualname in SESSION_FACTORY_TYPES:

@@ -46,6 +46,7 @@ from fapcheck.semantic.tables import (
     PRODUCER_TYPES,
     PROPERTY_DECORATORS,
     TYPE_ALIAS_TYPES,
+    TYPE_VAR_FUNCTIONS,
     TYPE_WRAPPERS,
     UNINFORMATIVE_RETURNS,
     UNION_TYPES,
@@ -299,7 +300,7 @@ class FileContext:
                 return None
             if node.attr.value in FLUENT_TYPES.get(base.qualname, ()):  # Path.cwd, path.parent
                 return Resolved(base.qualname, True)
-            if base.instance:
+            if base.instance or self._is_class(base.qualname):  # `Trade.session`: a class attribute too
                 member = self.member_type(base.qualname, node.attr.value)
                 if member is not None:
                     return Resolved(member, True)
@@ -311,6 +312,12 @@ class FileContext:
             return Resolved(qualname, False)
         if isinstance(node, cst.Call):
             return self._call_result(node)
+        if isinstance(node, cst.Await) and isinstance(node.expression, cst.Call):
+            # `await make_session()` of a project `async def` gives what it declares or returns.
+            callee = self.resolve(node.expression.func)
+            if callee is not None and not callee.instance and self.is_project_name(callee.qualname):
+                return self._call_result(node.expression)
+            return None
         if isinstance(node, cst.Subscript):  # `CLIENTS[name]`: a value of the container
             container = self.resolve(node.value)
             if container is not None and container.instance and container.element:
@@ -621,6 +628,18 @@ class FileContext:
         returns, provider = self._at_module_scope(lambda: self.function_product(node))
         return replace(binding, returns=returns, depends=provider) if returns else binding
 
+    def _is_class(self, qualname: str) -> bool:
+        """A class of this file or of a project module (not a function, module or value)."""
+        if qualname in self.classes:
+            return True
+        module, _, name = qualname.rpartition(".")
+        if module == self.module_name and self.module_name:
+            return name in self._top_classes
+        if self.project is None or not self.is_project_name(qualname):
+            return False
+        found = self.project.definition(qualname)
+        return found is not None and found.kind == "class"
+
     def self_type(self, node: cst.BaseExpression) -> str | None:
         """The class of a method's first parameter (`self`) when `node` names it, else None."""
         if not isinstance(node, cst.Name):
@@ -671,6 +690,10 @@ class FileContext:
     def binding_for_value(self, value: cst.BaseExpression | None) -> Binding:
         if value is None:
             return LOCAL
+        if isinstance(value, cst.Subscript):
+            container = self.resolve(value.value)
+            if container is not None and container.instance:  # `x = MAPPING[key]`: a value, not an alias
+                return Binding("instance", container.element) if container.element else LOCAL
         if isinstance(value, cst.Subscript) or (
             isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.BitOr)
         ):
@@ -682,6 +705,12 @@ class FileContext:
                 return Binding("instance", DEPENDS_MARKER, provider)
             if self.resolves_to(value.func, NEW_TYPE_FUNCTIONS) and len(value.args) >= 2:
                 alias = self.annotation_type(value.args[1].value)  # `WriteSession = NewType("W", ReadSession)`
+                return alias if alias is not None else LOCAL
+            if self.resolves_to(value.func, TYPE_VAR_FUNCTIONS):  # `S = TypeVar("S", bound=Session)`
+                bound = next(
+                    (a.value for a in value.args if a.keyword is not None and a.keyword.value == "bound"), None
+                )
+                alias = self.annotation_type(bound) if bound is not None else None
                 return alias if alias is not None else LOCAL
         resolved = self.resolve(value)
         if resolved is None:

@@ -46,6 +46,7 @@ from fapcheck.semantic.tables import (
     PROPERTY_DECORATORS,
     REWRITING_METHODS,
     TYPE_ALIAS_TYPES,
+    TYPE_VAR_FUNCTIONS,
     TYPE_WRAPPERS,
     UNINFORMATIVE_RETURNS,
     UNION_TYPES,
@@ -440,6 +441,10 @@ class _Reader:
     def binding_for_value(self, value: ast.expr | None) -> Binding:
         if value is None:
             return LOCAL
+        if isinstance(value, ast.Subscript):
+            container = self.resolve(value.value)
+            if container is not None and container.instance:  # `x = MAPPING[key]`: a value, not an alias
+                return Binding("instance", container.element) if container.element else LOCAL
         if isinstance(value, ast.Subscript) or (isinstance(value, ast.BinOp) and isinstance(value.op, ast.BitOr)):
             alias = self.annotation_type(value)
             return alias if alias is not None else LOCAL
@@ -450,6 +455,10 @@ class _Reader:
             if self.resolves_to(value.func, NEW_TYPE_FUNCTIONS) and len(value.args) + len(value.keywords) >= 2:
                 second = _argument(value, 1)
                 alias = self.annotation_type(second) if second is not None else None
+                return alias if alias is not None else LOCAL
+            if self.resolves_to(value.func, TYPE_VAR_FUNCTIONS):  # `S = TypeVar("S", bound=Session)`
+                bound = next((k.value for k in value.keywords if k.arg == "bound"), None)
+                alias = self.annotation_type(bound) if bound is not None else None
                 return alias if alias is not None else LOCAL
         resolved = self.resolve(value)
         if resolved is None:

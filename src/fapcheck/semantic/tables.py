@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from fapcheck.semantic.kinds import ASYNC_SESSION_FACTORIES, SYNC_SESSION_FACTORIES
 
+# Wrappers whose first argument is the type: `ClassVar[X]` and `Final[X]` read as `X`.
 TYPE_WRAPPERS = frozenset(
-    {"typing.Annotated", "typing_extensions.Annotated", "typing.Optional", "typing_extensions.Optional"}
+    f"{module}.{name}"
+    for module in ("typing", "typing_extensions")
+    for name in ("Annotated", "Optional", "ClassVar", "Final")
 )
 UNION_TYPES = frozenset({"typing.Union", "typing_extensions.Union"})
 # Types whose first argument is what a generator or context-manager function produces.
@@ -85,6 +88,7 @@ INSPECT_FUNCTIONS = frozenset({"sqlalchemy.inspect", "sqlalchemy.inspection.insp
 INSPECTOR = "sqlalchemy.engine.reflection.Inspector"
 ITERATOR_STEPS = frozenset({"builtins.next", "builtins.anext"})
 NEW_TYPE_FUNCTIONS = frozenset({"typing.NewType", "typing_extensions.NewType"})
+TYPE_VAR_FUNCTIONS = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})  # a bounded one reads as its bound
 PROPERTY_DECORATORS = frozenset({"builtins.property", "functools.cached_property", "cached_property.cached_property"})
 MAX_BASES = 6  # base classes followed this deep
 COROUTINE_TYPES = frozenset({"typing.Coroutine", "typing_extensions.Coroutine", "collections.abc.Coroutine"})
