@@ -340,3 +340,16 @@ def test_a_change_that_keeps_size_and_mtime_is_never_answered_from_the_cache(pro
     after = _concise(project)
     assert "FAP406" not in after  # the route's finding depended on the service's content
     assert "FAP402" not in after
+
+
+# ---------------------------------------------------------------- the current directory is not imported
+
+
+def test_python_m_fapcheck_imports_nothing_from_the_checked_directory(project: Path) -> None:
+    write(project, LAYERED)
+    planted = "import sys\nsys.stderr.write('IMPORTED FROM THE CHECKOUT\\n')\nsys.exit(9)\n"
+    for name in ("typer", "tomllib", "hashlib", "rich", "libcst"):
+        (project / f"{name}.py").write_text(planted)
+    result = run_fapcheck("--no-cache", "--output-format", "concise", "app", cwd=project)
+    assert "IMPORTED FROM THE CHECKOUT" not in result.stderr
+    assert result.returncode == 1 and "FAP101" in result.stdout

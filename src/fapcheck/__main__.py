@@ -40,5 +40,18 @@ def _end(code: int) -> None:
     os._exit(code)
 
 
+def _without_current_directory() -> None:
+    """`python -m fapcheck` puts the current directory first on the import path: inside an untrusted
+    checkout its `typer.py` or `hashlib.py` would be imported instead of the real ones. fapcheck never
+    imports the code it checks, so the entry goes (as `python -P` would do), and so does an empty entry
+    of PYTHONPATH, which means the same."""
+    try:
+        here = os.getcwd()
+    except OSError:  # a deleted working directory: nothing of it can be imported either
+        here = None
+    sys.path[:] = [entry for entry in sys.path if entry != "" and (here is None or entry != here)]
+
+
 if __name__ == "__main__":
+    _without_current_directory()
     main()
