@@ -67,29 +67,6 @@ SQL_CONSTRUCTS: frozenset[str] = (
 # A session, or a value of a session factory's type seen as a receiver of session methods: its product
 # (the tracker types `SessionLocal()` like `SessionLocal`, and a factory has none of these methods).
 SESSIONS = SESSION_TYPES | SESSION_FACTORY_TYPES
-SESSION_METHODS = frozenset(
-    {
-        "execute",
-        "exec",
-        "scalars",
-        "scalar",
-        "stream",
-        "stream_scalars",
-        "query",
-        "get",
-        "add",
-        "add_all",
-        "delete",
-        "merge",
-        "flush",
-        "commit",
-        "refresh",
-        "rollback",
-        "bulk_save_objects",
-        "bulk_insert_mappings",
-        "bulk_update_mappings",
-    }
-)
 
 # Methods that run a statement given as their first argument (SQLAlchemy, DB-API, asyncpg, databases).
 EXECUTE_METHODS = frozenset(

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fapcheck.rules._sql import SESSION_METHODS, is_session, place, source_of
+from fapcheck.rules._sql import is_session, place, source_of
 from fapcheck.rules.base import Rule
+from fapcheck.semantic.callgraph import call_graph
+from fapcheck.semantic.kinds import SESSION_METHODS
 
 
 class SessionWorkInRoute(Rule):
@@ -28,9 +30,18 @@ class SessionWorkInRoute(Rule):
       `get_session`, `get_database`);
     - a session made from a `sessionmaker`/`async_sessionmaker` in the route.
 
+    In a route handler it also reports a call of an ORM model's own query
+    method handed the route's session (active record: `Order.get_by(db,
+    id=1)`, `order.save(db)`), the model's own method or one it inherits from
+    a base class in another module, when the method's body calls session
+    methods on the parameter the session is passed to (known from the body,
+    not from the method's name).
+
     Not reported: the same method names on other objects (`dict.get`,
-    `set.add`), and `self.session` in a method that is not a route handler (a
-    repository class).
+    `set.add`), `self.session` in a method that is not a route handler (a
+    repository class), the session handed to a service or repository
+    function (the layered way), and a model method given the session that
+    does no session work with it.
 
     ## Why is this bad?
     A route that queries and commits does the repository's job: the data
@@ -84,6 +95,8 @@ class SessionWorkInRoute(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
+        if isinstance(func, cst.Attribute) and self.ctx.route_handler is not None:
+            self._active_record(node, func)
         if not isinstance(func, cst.Attribute) or func.attr.value not in SESSION_METHODS:
             return
         if not self.ctx.in_route_code:
@@ -100,6 +113,45 @@ class SessionWorkInRoute(Rule):
                 where=place(self.ctx, "route"),
                 advice=_advice(method),
             )
+
+    def _active_record(self, node: cst.Call, func: cst.Attribute) -> None:
+        """`Order.get_by(db, id=1)`, `order.save(db)`: a method of an ORM model, its own or inherited from a
+        base class in another module, handed the route's session and doing session work with it (known from
+        the method's body: it calls session methods on the parameter the session is passed to)."""
+        ctx = self.ctx
+        owner = ctx.resolve(func.value)
+        if owner is None or ctx.project is None or not ctx.is_project_name(owner.qualname):
+            return
+        model = ctx.project.definition(owner.qualname)
+        if model is None or model.kind != "class" or model.layer != "model":
+            return
+        sessions = [(i, arg) for i, arg in enumerate(node.args) if is_session(ctx, arg.value)]
+        if not sessions:
+            return
+        facts = call_graph(ctx.project, self.config).function(f"{owner.qualname}.{func.attr.value}")
+        if facts is None or not facts.session_params:
+            return
+        # The first parameter is bound on an instance (`order.save(db)`) and for a classmethod (`cls`);
+        # an instance method called on the class takes the instance first (`Order.delete(order, db)`).
+        first = facts.params[0] if facts.params else ""
+        bound = 1 if first == "cls" or (first == "self" and owner.instance) else 0
+        for index, arg in sessions:
+            if arg.keyword is not None:
+                param = arg.keyword.value
+            elif arg.star == "" and not any(a.keyword is not None or a.star for a in node.args[:index]):
+                param = facts.params[index + bound] if index + bound < len(facts.params) else ""
+            else:
+                continue
+            if param in facts.session_params:
+                self.report(
+                    node,
+                    receiver=source_of(func.value),
+                    method=func.attr.value,
+                    where=place(ctx, "route"),
+                    advice="the model's own query method does session work: move it into a repository"
+                    " and call it through a service",
+                )
+                return
 
 
 _TRANSACTION_METHODS = frozenset({"commit", "rollback", "flush"})

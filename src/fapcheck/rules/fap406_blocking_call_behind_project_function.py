@@ -11,14 +11,12 @@ from fapcheck.config import Config
 from fapcheck.findings import RelatedLocation
 from fapcheck.rules._blocking import ServedCode
 from fapcheck.rules.base import Learner, Related, RelatedNode, Report, Rule
-from fapcheck.semantic.callgraph import CallGraph, Chain, Step
+from fapcheck.semantic.callgraph import CallGraph, Chain, Step, call_graph
 from fapcheck.semantic.context import FileContext
 from fapcheck.semantic.function_facts import FunctionFactsCollector
 from fapcheck.semantic.index import ProjectIndex
 from fapcheck.semantic.places import FunctionPlaces
 
-# One call graph per project index, that is per run and configuration.
-_GRAPHS: WeakKeyDictionary[ProjectIndex, CallGraph] = WeakKeyDictionary()
 _PLACES: WeakKeyDictionary[ProjectIndex, FunctionPlaces] = WeakKeyDictionary()
 
 
@@ -165,9 +163,6 @@ class BlockingCallBehindProjectFunction(Rule):
 
 
 def _graph(project: ProjectIndex, config: Config) -> CallGraph:
-    """The project's call graph, shared by every file of a run."""
-    graph = _GRAPHS.get(project)
-    if graph is None:
-        graph = _GRAPHS[project] = CallGraph(project, config)
-        _PLACES[project] = FunctionPlaces()
-    return graph
+    """The project's call graph, shared by every file of a run (and every rule that asks)."""
+    _PLACES.setdefault(project, FunctionPlaces())
+    return call_graph(project, config)

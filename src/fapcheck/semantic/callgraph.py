@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 from fapcheck.config import Config
 from fapcheck.layers import relative_posix
@@ -179,3 +180,15 @@ def _names_no_function(index: ProjectIndex, module: str, rest: list[str]) -> boo
     if found is None or found.kind != "class":
         return False
     return len(rest) == 1 or (len(rest) == 2 and rest[1] not in found.methods)
+
+
+# One call graph per project index, that is per run and configuration.
+_GRAPHS: WeakKeyDictionary[ProjectIndex, CallGraph] = WeakKeyDictionary()
+
+
+def call_graph(project: ProjectIndex, config: Config) -> CallGraph:
+    """The project's call graph, shared by every file of a run and every rule that asks."""
+    graph = _GRAPHS.get(project)
+    if graph is None:
+        graph = _GRAPHS[project] = CallGraph(project, config)
+    return graph

@@ -17,6 +17,7 @@ from fapcheck.semantic.blocking import LoopCallTracker
 from fapcheck.semantic.context import FileContext
 from fapcheck.semantic.dispatch import Dispatcher
 from fapcheck.semantic.index import ProjectIndex
+from fapcheck.semantic.kinds import SESSION_METHODS
 from fapcheck.semantic.parsing import parse_file
 from fapcheck.semantic.symbols import FunctionFacts
 
@@ -38,6 +39,7 @@ class _Open:
     memoized: bool = False
     yields: bool = False
     managed: bool = False  # a `@contextmanager` generator: entering it runs the body up to its yield
+    session_params: list[str] = field(default_factory=list)  # parameters it calls session methods on
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +152,7 @@ class FunctionFactsCollector(LoopCallTracker):
         self._not_read.add(id(node.func))  # a method called: the call is followed, not a property read
         self._calls += 1
         ctx = self.ctx
+        self._note_session_work(node)
         if not self.open or ctx.in_signature or ctx.in_annotation or self._lambda_depth or self._once_depth:
             return
         site = self.site_of(node)
@@ -167,6 +170,19 @@ class FunctionFactsCollector(LoopCallTracker):
             current.calls.append(callee)
             if current.is_async and ctx.serves_requests:
                 self.async_calls.append(ProjectCall(node, callee, ctx.function_name))
+
+    def _note_session_work(self, node: cst.Call) -> None:
+        """`db.query(...)` on a parameter of the function: whatever the caller passes there is worked with
+        as a session (the argument's type decides, not the parameter's name or annotation)."""
+        func = node.func
+        if not self.open or not isinstance(func, cst.Attribute) or func.attr.value not in SESSION_METHODS:
+            return
+        if not isinstance(func.value, cst.Name):
+            return
+        current = self.open[-1]
+        name = func.value.value
+        if name in _param_names(current.node) and name not in current.session_params:
+            current.session_params.append(name)
 
     def callee(self, node: cst.Call) -> str | None:
         """The qualified name of a called project function or method, when it can be known."""
@@ -202,9 +218,16 @@ class FunctionFactsCollector(LoopCallTracker):
                 () if _runs_nothing(entry) else tuple(dict.fromkeys(entry.calls)),
                 entry.ordinal,
                 -1 if _runs_nothing(entry) else entry.blocking_ordinal,
+                _param_names(entry.node),
+                () if entry.yields and not entry.managed else tuple(entry.session_params),
             )
             for qualname, entry in self.functions.items()
         }
+
+
+def _param_names(node: cst.FunctionDef) -> tuple[str, ...]:
+    params = node.params
+    return tuple(p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params))
 
 
 def _runs_nothing(entry: _Open) -> bool:

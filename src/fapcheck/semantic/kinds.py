@@ -82,3 +82,27 @@ CLIENT_TYPES = frozenset(
         "elasticsearch.AsyncElasticsearch",
     }
 )
+# The methods of a session that do database work (FAP202 in routes; a function's session parameters).
+SESSION_METHODS = frozenset(
+    {
+        "execute",
+        "exec",
+        "scalars",
+        "scalar",
+        "stream",
+        "stream_scalars",
+        "query",
+        "get",
+        "add",
+        "add_all",
+        "delete",
+        "merge",
+        "flush",
+        "commit",
+        "refresh",
+        "rollback",
+        "bulk_save_objects",
+        "bulk_insert_mappings",
+        "bulk_update_mappings",
+    }
+)

@@ -122,5 +122,9 @@ class FunctionFacts:
     # positions): their index among the module's function definitions and among its calls, in source order.
     ordinal: int = -1
     blocking_ordinal: int = -1
+    # Its parameters in order (a method's first one included), and those it calls session methods on
+    # (`db.query(...)`, `await session.execute(...)`): given a session, it does database work with it.
+    params: tuple[str, ...] = ()
+    session_params: tuple[str, ...] = ()
 
     __reduce__ = _by_fields
