@@ -17,7 +17,7 @@ from fapcheck.config import Config
 from fapcheck.rules.base import Report, Rule
 from fapcheck.semantic.calls import _provided_session
 from fapcheck.semantic.context import FileContext
-from fapcheck.semantic.kinds import SESSION_FACTORY_TYPES, SESSION_TYPES
+from fapcheck.semantic.kinds import ASYNC_SESSION_TYPES, SESSION_FACTORY_TYPES, SESSION_TYPES, SYNC_SESSION_TYPES
 
 
 def _qualify(modules: Iterable[str], names: Iterable[str]) -> frozenset[str]:
@@ -178,6 +178,20 @@ def is_session(ctx: FileContext, node: cst.BaseExpression) -> bool:
             # the provider is not known (yet): an untyped `db=Depends(get_db)` counts by its names (SPEC)
             return _provided_session(ctx, node) is not None
     return False
+
+
+def session_kind(ctx: FileContext, node: cst.BaseExpression) -> str | None:
+    """'sync' or 'async' for a session whose type is known (typed, made, or from a typed provider)."""
+    type_name = ctx.instance_type(node)
+    if type_name is None and isinstance(node, cst.Name):
+        binding = ctx.lookup(node.value)
+        if binding is not None and binding.depends:
+            type_name = provided_type(ctx, binding.depends)
+    if type_name in SYNC_SESSION_TYPES:
+        return "sync"
+    if type_name in ASYNC_SESSION_TYPES:
+        return "async"
+    return None
 
 
 def provided_type(ctx: FileContext, provider: str) -> str | None:

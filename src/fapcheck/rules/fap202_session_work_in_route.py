@@ -7,6 +7,7 @@ import libcst as cst
 from fapcheck.rules._sql import is_session, place, source_of
 from fapcheck.rules.base import Rule
 from fapcheck.semantic.callgraph import call_graph
+from fapcheck.semantic.function_facts import parameters_given
 from fapcheck.semantic.kinds import SESSION_METHODS
 
 
@@ -125,24 +126,11 @@ class SessionWorkInRoute(Rule):
         model = ctx.project.definition(owner.qualname)
         if model is None or model.kind != "class" or model.layer != "model":
             return
-        sessions = [(i, arg) for i, arg in enumerate(node.args) if is_session(ctx, arg.value)]
-        if not sessions:
-            return
         facts = call_graph(ctx.project, self.config).function(f"{owner.qualname}.{func.attr.value}")
         if facts is None or not facts.session_params:
             return
-        # The first parameter is bound on an instance (`order.save(db)`) and for a classmethod (`cls`);
-        # an instance method called on the class takes the instance first (`Order.delete(order, db)`).
-        first = facts.params[0] if facts.params else ""
-        bound = 1 if first == "cls" or (first == "self" and owner.instance) else 0
-        for index, arg in sessions:
-            if arg.keyword is not None:
-                param = arg.keyword.value
-            elif arg.star == "" and not any(a.keyword is not None or a.star for a in node.args[:index]):
-                param = facts.params[index + bound] if index + bound < len(facts.params) else ""
-            else:
-                continue
-            if param in facts.session_params:
+        for arg, param in parameters_given(facts, node, owner.instance):
+            if facts.session_work(param) is not None and is_session(ctx, arg.value):
                 self.report(
                     node,
                     receiver=source_of(func.value),

@@ -10,10 +10,11 @@ import libcst as cst
 from fapcheck.config import Config
 from fapcheck.findings import RelatedLocation
 from fapcheck.rules._blocking import ServedCode
+from fapcheck.rules._sql import session_kind
 from fapcheck.rules.base import Learner, Related, RelatedNode, Report, Rule
 from fapcheck.semantic.callgraph import CallGraph, Chain, Step, call_graph
 from fapcheck.semantic.context import FileContext
-from fapcheck.semantic.function_facts import FunctionFactsCollector
+from fapcheck.semantic.function_facts import FunctionFactsCollector, parameters_given
 from fapcheck.semantic.index import ProjectIndex
 from fapcheck.semantic.places import FunctionPlaces
 
@@ -97,6 +98,8 @@ class BlockingCallBehindProjectFunction(Rule):
         self.collector = FunctionFactsCollector(ctx, config)
         self.served = ServedCode(ctx, config)
         self._served_calls: set[int] = set()  # in a test or script: the calls made in route handlers
+        # Calls in an `async def` with sessions among their arguments: (kind by argument, on an instance).
+        self._session_arguments: dict[int, tuple[dict[int, str], bool]] = {}
 
     def visitors(self) -> tuple[cst.BatchableCSTVisitor, ...]:
         return (self.collector, self)
@@ -104,6 +107,13 @@ class BlockingCallBehindProjectFunction(Rule):
     def visit_Call(self, node: cst.Call) -> None:
         if not self.served.everywhere and self.served.here():
             self._served_calls.add(id(node))
+        function = self.ctx.function
+        if node.args and function is not None and function.is_async:
+            # What each argument is, while its names are in scope: a sync or an async session.
+            kinds = {id(arg): kind for arg in node.args if (kind := session_kind(self.ctx, arg.value))}
+            receiver = self.ctx.resolve(node.func.value) if isinstance(node.func, cst.Attribute) else None
+            if kinds:
+                self._session_arguments[id(node)] = (kinds, receiver is None or receiver.instance)
 
     @classmethod
     def learner(cls, ctx: FileContext, config: Config) -> Learner | None:
@@ -125,11 +135,37 @@ class BlockingCallBehindProjectFunction(Rule):
         for call in self.collector.async_calls:
             if not self.served.everywhere and id(call.node) not in self._served_calls:
                 continue
-            chain = graph.chain(call.callee)
+            chain = self._with_arguments(graph, call.node, call.callee, graph.chain(call.callee))
             if chain is not None:
                 steps = " -> ".join(graph.describe(step) for step in chain.steps)
                 related = self._related(graph, _PLACES[project], chain)
                 self.report_related(call.node, related, function=call.function, chain=steps, blocking=chain.blocking)
+
+    def _with_arguments(
+        self, graph: CallGraph, node: cst.Call | cst.Attribute, callee: str, chain: Chain | None
+    ) -> Chain | None:
+        """The arguments' types win over the parameters': a function that does session work on a parameter
+        blocks when it is given a sync session (`get_by(db)`, `db` unannotated there), and does not when it
+        is given an `AsyncSession`, whatever its annotation says."""
+        known = self._session_arguments.get(id(node))
+        facts = graph.function(callee) if known is not None and isinstance(node, cst.Call) else None
+        if facts is None or known is None or not facts.session_params or not isinstance(node, cst.Call):
+            return chain
+        kinds, on_instance = known
+        given = [
+            (param, method, kinds[id(arg)])
+            for arg, param in parameters_given(facts, node, on_instance)
+            if id(arg) in kinds and (method := facts.session_work(param)) is not None
+        ]
+        if chain is not None:
+            own = len(chain.steps) == 1 and chain.blocking.startswith("Session.")
+            if own and given and all(kind == "async" for _, _, kind in given):
+                return None  # the one blocking step is session work, on the AsyncSession it is given
+            return chain
+        for _, method, kind in given:
+            if kind == "sync":
+                return Chain((Step(facts.qualname, facts.path),), f"Session.{method}()")
+        return None
 
     def _related(self, graph: CallGraph, places: FunctionPlaces, chain: Chain) -> tuple[Related, ...]:
         """Where each step is defined, then the blocking call in the last one: all of them or none."""

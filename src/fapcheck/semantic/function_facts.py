@@ -39,7 +39,7 @@ class _Open:
     memoized: bool = False
     yields: bool = False
     managed: bool = False  # a `@contextmanager` generator: entering it runs the body up to its yield
-    session_params: list[str] = field(default_factory=list)  # parameters it calls session methods on
+    session_params: list[str] = field(default_factory=list)  # `param.method` of its first session work per parameter
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,8 +181,8 @@ class FunctionFactsCollector(LoopCallTracker):
             return
         current = self.open[-1]
         name = func.value.value
-        if name in _param_names(current.node) and name not in current.session_params:
-            current.session_params.append(name)
+        if name in _param_names(current.node) and not any(e.startswith(f"{name}.") for e in current.session_params):
+            current.session_params.append(f"{name}.{func.attr.value}")
 
     def callee(self, node: cst.Call) -> str | None:
         """The qualified name of a called project function or method, when it can be known."""
@@ -246,3 +246,23 @@ def collect_function_facts(path: Path, index: ProjectIndex, config: Config) -> d
     collector = FunctionFactsCollector(ctx, config)
     Dispatcher(ctx, [collector]).run(module)
     return collector.facts()
+
+
+def parameters_given(facts: FunctionFacts, call: cst.Call, on_instance: bool) -> list[tuple[cst.Arg, str]]:
+    """Each argument of a call of the function with the parameter it lands in, where that is known: by
+    keyword, or by position before any keyword or star. The first parameter is bound on an instance
+    (`order.save(db)`) and for a classmethod (`cls`); an instance method called on its class takes the
+    instance first (`Order.save(order, db)`)."""
+    first = facts.params[0] if facts.params else ""
+    bound = 1 if first == "cls" or (first == "self" and on_instance) else 0
+    given: list[tuple[cst.Arg, str]] = []
+    positional = True
+    for index, arg in enumerate(call.args):
+        if arg.keyword is not None:
+            given.append((arg, arg.keyword.value))
+            positional = False
+        elif arg.star:
+            positional = False
+        elif positional and index + bound < len(facts.params):
+            given.append((arg, facts.params[index + bound]))
+    return given

@@ -122,9 +122,13 @@ class FunctionFacts:
     # positions): their index among the module's function definitions and among its calls, in source order.
     ordinal: int = -1
     blocking_ordinal: int = -1
-    # Its parameters in order (a method's first one included), and those it calls session methods on
-    # (`db.query(...)`, `await session.execute(...)`): given a session, it does database work with it.
+    # Its parameters in order (a method's first one included), and those it calls session methods on, each
+    # with the first such method (`db.query`, `session.execute`): given a session, it does database work.
     params: tuple[str, ...] = ()
     session_params: tuple[str, ...] = ()
+
+    def session_work(self, param: str) -> str | None:
+        """The first session method the function calls on `param` (`query`), if any."""
+        return next((e.partition(".")[2] for e in self.session_params if e.partition(".")[0] == param), None)
 
     __reduce__ = _by_fields
