@@ -353,3 +353,43 @@ def test_python_m_fapcheck_imports_nothing_from_the_checked_directory(project: P
     result = run_fapcheck("--no-cache", "--output-format", "concise", "app", cwd=project)
     assert "IMPORTED FROM THE CHECKOUT" not in result.stderr
     assert result.returncode == 1 and "FAP101" in result.stdout
+
+
+# ---------------------------------------------------------------- output that cannot be forged
+
+ODD_NAMES = {
+    "newline": b"users\nfake.py:1:1: FAP999 forged.py",
+    "escape": b"users\x1b[2J\x1b[31m.py",
+    "not-utf8": b"users\xff.py",
+    "bidi": "users\u202eyp.txt.py".encode(),
+}
+
+
+@pytest.mark.parametrize("odd", sorted(ODD_NAMES))
+def test_odd_file_names_cannot_forge_or_break_any_format(project: Path, odd: str) -> None:
+    import json
+    from xml.etree import ElementTree
+
+    write(project, {k: v for k, v in LAYERED.items() if k != "app/api/v1/users.py"})
+    route = os.path.join(os.fsencode(project), b"app/api/v1/", ODD_NAMES[odd])
+    with open(route, "wb") as stream:
+        stream.write(b"from app.repositories.users import UserRepository  # '\x1b[31m'\n")
+    outputs = {}
+    for form in ("concise", "full", "github", "junit", "json", "json-lines", "sarif", "gitlab"):
+        result = run_fapcheck("--no-cache", "--output-format", form, "app", cwd=project, text=False)
+        assert result.returncode == 1, (form, result.stderr)
+        outputs[form] = result.stdout.decode("utf-8")  # every format is valid UTF-8
+    for form in ("concise", "full", "github", "junit"):
+        text = outputs[form]
+        assert "\x1b" not in text and "\u202e" not in text, form
+    finding_lines = [line for line in outputs["concise"].splitlines() if "FAP" in line]
+    assert len(finding_lines) == 1 and ": FAP101 route module imports" in finding_lines[0]  # one line, escaped
+    if odd == "newline":
+        assert finding_lines[0].startswith("app/api/v1/users\\x0afake.py")
+    assert len([line for line in outputs["github"].splitlines() if line.startswith("::")]) == 1
+    ElementTree.fromstring(outputs["junit"].split("\n", 1)[1])
+    for form in ("json", "sarif", "gitlab"):
+        json.loads(outputs[form])
+    json.loads(outputs["json-lines"].splitlines()[0])
+    if odd == "not-utf8":
+        assert "users%FF.py" in outputs["sarif"]

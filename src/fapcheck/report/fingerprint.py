@@ -21,6 +21,6 @@ def fingerprints(findings: Sequence[Finding]) -> list[str]:
         key = (finding.path, finding.code, finding.source_line.strip())
         occurrence = seen.get(key, 0)
         seen[key] = occurrence + 1
-        payload = "\0".join((*key, str(occurrence))).encode("utf-8")
+        payload = "\0".join((*key, str(occurrence))).encode("utf-8", "surrogateescape")  # any file name
         result.append(hashlib.md5(payload, usedforsecurity=False).hexdigest())
     return result

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Sequence
 from pathlib import PurePosixPath
@@ -40,8 +41,8 @@ def _rule(code: str, options: ReportOptions) -> dict[str, Any]:
 def _uri(path: str) -> dict[str, str]:
     posix = PurePosixPath(path.replace("\\", "/"))
     if posix.is_absolute():
-        return {"uri": "file://" + quote(posix.as_posix())}
-    return {"uri": quote(posix.as_posix()), "uriBaseId": "%SRCROOT%"}
+        return {"uri": "file://" + quote(os.fsencode(posix.as_posix()))}  # bytes: any file name is a URI
+    return {"uri": quote(os.fsencode(posix.as_posix())), "uriBaseId": "%SRCROOT%"}
 
 
 def _region(line: int, col: int, end_line: int, end_col: int) -> dict[str, Any]:
