@@ -48,7 +48,12 @@ class Reporter(Protocol):
 # file name that is not UTF-8) and bidirectional override is escaped, so text from file names and source
 # lines cannot forge a line, move the cursor or reorder what is shown.
 ESCAPED_FORMATS = frozenset({"full", "concise", "github", "junit"})
+# GitHub's workflow commands and XML escape line breaks themselves (`%0A`, `&#10;`): kept there.
+_OWN_LINE_BREAKS = frozenset({"github", "junit"})
 _UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_UNPRINTABLE_BUT_LINES = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
 
@@ -62,6 +67,11 @@ def _escaped(match: re.Match[str]) -> str:
 def printable(text: str) -> str:
     """The text with control characters, lone surrogates and bidirectional overrides escaped (`\\x1b`)."""
     return _UNPRINTABLE.sub(_escaped, text) if _UNPRINTABLE.search(text) else text
+
+
+def printable_lines(text: str) -> str:
+    """Like `printable`, keeping line breaks (for formats that escape them in their own way)."""
+    return _UNPRINTABLE_BUT_LINES.sub(_escaped, text) if _UNPRINTABLE_BUT_LINES.search(text) else text
 
 
 def encodable(text: str) -> str:
@@ -89,6 +99,8 @@ def reporter(name: str) -> Reporter:
     write: Reporter = module.write
     # SARIF writes paths as URIs, whose percent-encoding takes any byte: only its text is made encodable.
     clean, paths = (printable, True) if name in ESCAPED_FORMATS else (encodable, name != "sarif")
+    if name in _OWN_LINE_BREAKS:
+        clean = printable_lines
 
     def safe(findings: Sequence[Finding], stream: TextIO, options: ReportOptions) -> None:
         write(_cleaned(findings, clean, paths), stream, options)
