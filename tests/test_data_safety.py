@@ -393,3 +393,37 @@ def test_odd_file_names_cannot_forge_or_break_any_format(project: Path, odd: str
     json.loads(outputs["json-lines"].splitlines()[0])
     if odd == "not-utf8":
         assert "users%FF.py" in outputs["sarif"]
+
+
+# ---------------------------------------------------------------- files that are not regular files
+
+
+def test_links_to_fifos_and_devices_are_never_opened(project: Path) -> None:
+    write(project, LAYERED)
+    os.mkfifo(project / "pipe")
+    (project / "app/api/v1/pipe.py").symlink_to(project / "pipe")
+    os.mkfifo(project / "app/.gitignore")  # a FIFO where an ignore file would be read
+    try:
+        os.mknod(project / "null", 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+        (project / "app/api/v1/device.py").symlink_to(project / "null")
+    except OSError:
+        pass  # device nodes cannot be made here: the FIFO still is
+    for command in (("--no-cache", "--output-format", "concise"), ("layers",)):
+        result = run_fapcheck(*command, cwd=project)  # a hang would time out
+        assert result.returncode in (0, 1), result.stderr
+        assert "pipe.py" not in result.stdout and "device.py" not in result.stdout
+    assert "FAP101" in run_fapcheck("--no-cache", "--output-format", "concise", cwd=project).stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"[tool.fapcheck]\nselect = ['\xff']\n", "not UTF-8"), (b"x = " + b"[" * 50_000, "not valid TOML")],
+    ids=["not-utf8", "deep"],
+)
+def test_a_configuration_that_cannot_be_read_is_a_clean_error(project: Path, content: bytes, message: str) -> None:
+    write(project, LAYERED)
+    (project / "pyproject.toml").write_bytes(content)
+    result = run_fapcheck("--no-cache", cwd=project)
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: ") and message in result.stderr, result.stderr
+    assert "internal error" not in result.stderr

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import stat
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,6 +16,7 @@ from pathlib import Path
 
 from fapcheck.findings import Finding
 from fapcheck.layers import relative_posix
+from fapcheck.reading import read_regular
 
 FORMAT_VERSION = 1
 
@@ -63,10 +62,7 @@ def write_baseline(path: Path, findings: Sequence[Finding], root: Path) -> int:
 
 def read_baseline(path: Path) -> Counter[Key]:
     try:
-        found = os.stat(path)
-        if not stat.S_ISREG(found.st_mode):  # a FIFO would block the run, a device never end
-            raise BaselineError(f"{path}: cannot read baseline: not a regular file")
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_regular(path).decode("utf-8"))  # never a FIFO, which would block the run
     except OSError as error:
         raise BaselineError(f"{path}: cannot read baseline: {error.strerror or error}") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as error:

@@ -188,12 +188,17 @@ def read_toml(path: Path) -> dict[str, Any]:
         import tomllib
     else:  # pragma: no cover - exercised on Python 3.10 only
         import tomli as tomllib
+    from fapcheck.reading import read_regular
+
     try:
-        with path.open("rb") as handle:
-            data: dict[str, Any] = tomllib.load(handle)
-            return data
+        data: dict[str, Any] = tomllib.loads(read_regular(path).decode("utf-8"))
+        return data
     except tomllib.TOMLDecodeError as error:
         raise ConfigError([f"{path}: not valid TOML: {error}"]) from None
+    except UnicodeDecodeError as error:
+        raise ConfigError([f"{path}: not valid TOML: not UTF-8 (byte {error.start})"]) from None
+    except RecursionError:
+        raise ConfigError([f"{path}: not valid TOML: nested too deeply"]) from None
     except OSError as error:
         raise ConfigError([f"{path}: cannot read: {error.strerror or error}"]) from None
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from fapcheck.catalog import DEPENDENCY, LAYERS, MODEL, REPOSITORY, ROUTE, SCHEMA, SERVICE, UNMAPPED
 from fapcheck.evidence import content_evidence, holds_other_code
+from fapcheck.reading import read_regular
 
 if TYPE_CHECKING:
     import pathspec
@@ -165,8 +166,7 @@ class LayerMap:
             return decision
         if source is None:
             try:
-                with open(absolute, "rb") as handle:
-                    text = handle.read()
+                text = read_regular(absolute)
             except OSError:
                 text = b""
             decision = self._read[absolute] = self._by_content(decision, text)

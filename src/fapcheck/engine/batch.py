@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, cast
 from fapcheck.config import Config
 from fapcheck.engine.cache import ResultCache
 from fapcheck.findings import FileResult, Finding
+from fapcheck.reading import read_regular
 from fapcheck.semantic.index import (
     Contents,
     FileStamp,
@@ -242,7 +243,7 @@ def _checker(config: Config, known: Known) -> Checker:
 def _check_file(checker: Checker, path: Path, display: str) -> Outcome:
     stat = file_stat(path)
     try:
-        source = path.read_bytes()
+        source = read_regular(path)
     except OSError:
         return path, display, checker.check_path(path, display), None, None, (), (), None, (), ()
     digest = digest_of(source)

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, TypeVar, cast
 from fapcheck import __version__
 from fapcheck.config import Config
 from fapcheck.findings import FileResult
+from fapcheck.reading import read_regular
 from fapcheck.semantic.index import (
     RACY_NS,
     Contents,
@@ -218,7 +219,7 @@ class ResultCache:
         fresh_stat = known_stat
         if known_stat != stat:
             try:
-                source = path.read_bytes()
+                source = read_regular(path)
             except OSError:
                 return None
             if digest_of(source) != digest:

@@ -12,12 +12,14 @@ import fnmatch
 import functools
 import os
 import re
+import stat
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fapcheck.config import CONFIG_FILE_NAMES, DEFAULT_EXCLUDE, ROOT_MARKERS, Config, ConfigResolver
+from fapcheck.reading import read_regular
 
 if TYPE_CHECKING:
     import pathspec
@@ -150,9 +152,8 @@ class _Ignores:
         if directory not in self.gitignores:
             spec = None
             candidate = os.path.join(directory, ".gitignore")
-            try:
-                with open(candidate, encoding="utf-8", errors="replace") as handle:
-                    spec = _IgnoreFile(handle.read().splitlines())
+            try:  # never a FIFO or a device: reading one would block or never end
+                spec = _IgnoreFile(read_regular(candidate).decode("utf-8", errors="replace").splitlines())
             except (OSError, ValueError, TypeError):
                 spec = None  # no file, or patterns git itself would reject
             except Exception:  # pathspec's own pattern errors
@@ -309,8 +310,12 @@ def _walk(top: str, settings: _Settings, found: dict[str, Config], notebooks: li
 
 
 def _readable_kind(entry: os.DirEntry[str]) -> bool:
+    """A regular file, or a link to one; a broken link too (reading it reports it). Never a FIFO or a
+    device, nor a link to one: reading those would block or never end."""
     try:
-        return entry.is_symlink() or entry.is_file(follow_symlinks=False)
+        if not entry.is_symlink():
+            return entry.is_file(follow_symlinks=False)
+        return stat.S_ISREG(os.stat(entry.path).st_mode)
     except OSError:
         return True
 

@@ -19,6 +19,7 @@ from libcst.metadata import CodeRange
 from fapcheck.engine.imports import drop_unused_imports, import_edit, used_names
 from fapcheck.engine.plan import split_lines
 from fapcheck.findings import Edit, FileResult, Finding, Fix
+from fapcheck.reading import read_regular
 from fapcheck.semantic.index import digest_of
 
 if TYPE_CHECKING:
@@ -209,7 +210,7 @@ def fix_file(
     from fapcheck.engine.batch import FileFix
 
     try:
-        original = path.read_bytes()
+        original = read_regular(path)
     except OSError:
         original = b""
     if digest_of(original) != digest:  # changed since it was checked: the next run fixes it

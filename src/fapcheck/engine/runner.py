@@ -27,6 +27,7 @@ from fapcheck.engine.plan import source_line as _line
 from fapcheck.engine.plan import unused_noqa as _unused_noqa
 from fapcheck.engine.suppress import read_suppressions
 from fapcheck.findings import FileResult, Finding, RelatedLocation
+from fapcheck.reading import read_regular
 from fapcheck.rules import rule_class
 from fapcheck.rules.base import Related, RelatedNode, Report
 from fapcheck.semantic.context import FileContext
@@ -54,7 +55,7 @@ class Checker(Planner):
 
     def check_path(self, path: Path, display: str) -> FileResult:
         try:
-            source = path.read_bytes()
+            source = read_regular(path)
         except OSError as error:
             layer = self.layer_map.layer_for(path).layer
             return _failed(display, layer, f"cannot read file: {error.strerror or error}", 1, 1, self.enabled)

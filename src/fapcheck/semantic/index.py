@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fapcheck.layers import LayerDecision, LayerMap
+from fapcheck.reading import read_regular
 
 if TYPE_CHECKING:
     from fapcheck.semantic.exchange import FactsExchange
@@ -153,8 +154,7 @@ class ProjectIndex:
         """A file's content digest, read once per run: it vouches when the stamp cannot."""
         if path not in self._digests:
             try:
-                with open(path, "rb") as handle:
-                    self._digests[path] = digest_of(handle.read())
+                self._digests[path] = digest_of(read_regular(path))
             except OSError:
                 self._digests[path] = b""
         return self._digests[path]
@@ -395,7 +395,7 @@ class ProjectIndex:
             return ModuleFacts(module, layer)
         self.content_stamp(key)  # before reading: what the cache compares
         try:
-            source = location.path.read_bytes()  # read once: the digest below and, if need be, the parse
+            source = read_regular(location.path)  # read once: the digest below and, if need be, the parse
         except OSError:
             source = b""
         digest = digest_of(source) if source else b""

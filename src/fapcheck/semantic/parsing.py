@@ -14,6 +14,7 @@ from pathlib import Path
 
 import libcst as cst
 
+from fapcheck.reading import read_regular
 from fapcheck.semantic.source import source_encoding, too_deep
 
 
@@ -31,7 +32,7 @@ def parse_source(source: bytes, display: str, rewrite: Callable[[str], str] | No
 
 def parse_file(path: Path) -> cst.Module | None:
     try:
-        source = path.read_bytes()
+        source = read_regular(path)
     except OSError:
         return None
     return parse_source(source, str(path))

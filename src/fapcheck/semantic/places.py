@@ -20,6 +20,7 @@ from pathlib import Path
 
 import libcst as cst
 
+from fapcheck.reading import read_regular
 from fapcheck.semantic.parsing import parse_source
 from fapcheck.semantic.positions import positions_of
 from fapcheck.semantic.source import source_encoding, too_deep
@@ -86,7 +87,7 @@ def _called_name(blocking: str) -> str:
 def read_module(path: Path, exact: bool) -> ModulePlaces | None:
     """With `exact`, by libcst's own walk; else by the standard library's parser, when it can read the module."""
     try:
-        source = path.read_bytes()
+        source = read_regular(path)
     except OSError:
         return None
     if exact:

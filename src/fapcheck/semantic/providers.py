@@ -15,6 +15,7 @@ import warnings
 from pathlib import Path
 from weakref import WeakKeyDictionary
 
+from fapcheck.reading import read_regular
 from fapcheck.semantic.context import FileContext
 from fapcheck.semantic.index import ProjectIndex, Recorded
 from fapcheck.semantic.symbols import ModuleFacts
@@ -58,8 +59,7 @@ def _modules_naming_depends(root: Path) -> tuple[tuple[str, str, bytes], ...]:
                 return tuple(found)
             path = os.path.join(directory, name)
             try:
-                with open(path, "rb") as handle:
-                    text = handle.read()
+                text = read_regular(path)
             except OSError:
                 continue
             if any(word in text for word in _MARKER_WORDS):
