@@ -427,3 +427,52 @@ def test_a_configuration_that_cannot_be_read_is_a_clean_error(project: Path, con
     assert result.returncode == 2
     assert result.stderr.startswith("error: ") and message in result.stderr, result.stderr
     assert "internal error" not in result.stderr
+
+
+# ---------------------------------------------------------------- SIGTERM
+
+
+def test_sigterm_ends_every_worker_promptly_and_leaves_nothing_behind(project: Path) -> None:
+    import signal
+    import sys
+
+    from conftest import checkout_env
+
+    files = {"app/__init__.py": "", "app/api/__init__.py": ""}
+    body = "import time\n\nfrom fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
+    body += "".join(f"\n@router.get('/x{n}')\nasync def x{n}():\n    time.sleep(1)\n" for n in range(60))
+    files.update({f"app/api/routes_{n}.py": body for n in range(300)})
+    write(project, files)
+    scratch = Path(tempfile.mkdtemp())
+    env = {**checkout_env(), "TMPDIR": str(scratch)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "fapcheck", "--no-cache", "--fix", "-j", "2", "app"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    time.sleep(2.5)
+    assert process.poll() is None, "the run ended before the signal: make the project bigger"
+    started = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=30)
+    assert time.monotonic() - started < 10
+    assert process.returncode == 143
+    assert stderr.decode() == "fapcheck: terminated\n"
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:  # every process of the run's group is gone
+        try:
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError("worker processes outlived the run")
+    assert list(scratch.iterdir()) == []  # no facts exchange left
+    assert not [p for p in (project / "app/api").iterdir() if p.name.endswith(".tmp")]
+    for path in (project / "app/api").glob("routes_*.py"):  # each file fixed whole or not at all
+        text = path.read_text()
+        assert text == body or ("time.sleep" not in text and text.count("await asyncio.sleep(1)") == 60)
+    shutil.rmtree(scratch)

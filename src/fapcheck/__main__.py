@@ -6,12 +6,31 @@ import sys
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it; typer exits with it on Ctrl-C
 
 
+EXIT_TERMINATED = 143  # 128 + SIGTERM
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: unwound like Ctrl-C, so worker processes are ended and temporary files removed."""
+
+
+def _on_terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main() -> None:
-    """Run the command line; a Ctrl-C at any moment, even while it starts, ends it with one line and 130."""
+    """Run the command line; a Ctrl-C at any moment, even while it starts, ends it with one line and 130,
+    and SIGTERM with one line and 143, after ending the worker processes."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _on_terminate)
     try:
         from fapcheck.cli import app
 
         app(prog_name="fapcheck")
+    except Terminated:
+        sys.stderr.write("fapcheck: terminated\n")
+        _end(EXIT_TERMINATED)
+        raise SystemExit(EXIT_TERMINATED) from None
     except KeyboardInterrupt:
         _interrupted()
     except SystemExit as exit:

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
@@ -74,10 +76,32 @@ def replace_file(
     `ChangedOnDisk` is raised and nothing is written (an edit made while fapcheck ran is never lost; the
     window left is the instant between that comparison and the rename). Raises `WriteRefused` as
     `write_target` does, and `OSError` when the directory cannot be written."""
-    import tempfile  # not imported by a run that writes nothing
-
     target, before = write_target(path, symlinks)
     directory = target.parent if str(target.parent) else Path(".")
+    with _signals_held():
+        return _replace(target, before, directory, data, path, expected)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGTERM and SIGINT wait (blocked, not lost) while a file is replaced: a process ended then ends
+    after the rename or before the temporary file exists, never leaving it behind or the file half done."""
+    block = getattr(signal, "pthread_sigmask", None)
+    if block is None:
+        yield
+        return
+    previous = block(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
+    try:
+        yield
+    finally:
+        block(signal.SIG_SETMASK, previous)
+
+
+def _replace(
+    target: Path, before: os.stat_result | None, directory: Path, data: bytes, path: Path, expected: bytes | None
+) -> Path:
+    import tempfile  # not imported by a run that writes nothing
+
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(handle, "wb") as stream:

@@ -395,6 +395,9 @@ def _interrupts_held() -> Iterator[None]:
 def _ignore_interrupts() -> None:
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        # The parent ends its workers with SIGTERM: a worker dies at once (never inside a file's
+        # replacement, see `writes.replace_file`), whatever handler it inherited from the parent.
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
     block = getattr(signal, "pthread_sigmask", None)
     if block is not None:
         block(signal.SIG_UNBLOCK, {signal.SIGINT})

@@ -83,8 +83,10 @@ def cache_dir_problem(directory: Path, root: str | Path) -> str | None:
     the layout of a cache an earlier fapcheck made); never when it is the project root or holds it."""
     absolute = os.path.abspath(directory)
     project = os.path.abspath(root)
-    if absolute == project or project.startswith(absolute.rstrip(os.sep) + os.sep):
+    if absolute == project:
         return f"{directory}: is the project's own directory ({project}); name a directory for the cache alone"
+    if project.startswith(absolute.rstrip(os.sep) + os.sep):
+        return f"{directory}: contains the project ({project}); name a directory for the cache alone"
     try:
         if not os.path.isdir(absolute):
             # Missing (made when the cache is written, or a warning then) or a file: never written into.
@@ -376,7 +378,7 @@ class ResultCache:
     def save(self) -> str | None:
         """Write the pack if anything changed; a warning when the directory cannot be written."""
         if self.problem is not None:
-            return f"not using the cache: {self.problem}"
+            return f"not using the cache: {self.problem} (or pass --cache-dir)"
         if not self.changed:
             return None
         try:
