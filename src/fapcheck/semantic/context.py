@@ -179,6 +179,7 @@ class FileContext:
         self.classes: dict[str, Frame] = {}  # the classes of this file by qualified name, kept after the walk
         self._top_defs: dict[str, cst.FunctionDef] = {}  # top-level functions, for their products
         self._top_classes: dict[str, cst.ClassDef] = {}  # top-level classes, for their bases before the walk
+        self._star_names: dict[str, Binding | None] = {}  # names found through star imports, by name
         # Functions registered without a decorator: `router.add_api_route("/x", f)`, `app.get("/x")(f)`
         # (name -> the receiver), and `FastAPI(lifespan=f)`.
         # (the receiver, or the annotation of the registering function's parameter it names)
@@ -260,7 +261,24 @@ class FileContext:
             binding = frame.bindings.get(name)
             if binding is not None:
                 return binding
-        return None
+        return self._star_binding(name)
+
+    def _star_binding(self, name: str) -> Binding | None:
+        """A name this file has only through `from m import *` of project modules: the last such import that
+        binds it wins, as Python runs them top-down; one under `if TYPE_CHECKING:` binds nothing."""
+        if name.startswith("_") or self.project is None or not self.imports:
+            return None
+        if name not in self._star_names:
+            found = None
+            for item in reversed(self.imports):
+                if item.name is not None or item.type_checking or not isinstance(item.node, cst.ImportFrom):
+                    continue
+                facts = self.project.facts(item.module) if self.is_project_name(item.module) else None
+                if facts is not None and facts.name(name) is not None:
+                    found = _PendingImport(self.project, f"{item.module}.{name}").resolve()
+                    break
+            self._star_names[name] = found
+        return self._star_names[name]
 
     def binding_of(self, qualname: str) -> Binding | None:
         """The binding of a module-level name by qualified name: this file's, else the project index's."""
@@ -309,6 +327,8 @@ class FileContext:
                 known = self.project.binding_for(qualname)
                 if known is not None and known.kind == "instance":
                     return Resolved(known.qualname, True)
+                if known is not None and known.kind == "import" and known.qualname and known.depends is None:
+                    return Resolved(known.qualname, False)  # `kinds.DbSession`: what the module re-exports
             return Resolved(qualname, False)
         if isinstance(node, cst.Call):
             return self._call_result(node)

@@ -502,7 +502,7 @@ class ProjectIndex:
         """Where `name` comes from when a module has it only through `from m import *`."""
         if name.startswith("_") or hops >= _MAX_HOPS:
             return None
-        for star in facts.star_imports:
+        for star in reversed(facts.star_imports):  # run top-down: the last one that binds the name wins
             origin = self.facts(star)
             if origin is not None and origin.name(name) is not None:
                 return f"{star}.{name}"
