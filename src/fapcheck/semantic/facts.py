@@ -23,7 +23,7 @@ from fapcheck.semantic.context import FileContext, class_base
 from fapcheck.semantic.parsing import parse_source
 from fapcheck.semantic.products_ast import product_call_ast, yields_ast
 from fapcheck.semantic.symbols import Definition, ModuleFacts, Param
-from fapcheck.semantic.tables import MODEL_VALIDATORS, REWRITING_METHODS
+from fapcheck.semantic.tables import MODEL_VALIDATORS, OVERLOAD_DECORATORS, REWRITING_METHODS
 from fapcheck.semantic.walk import walk
 
 
@@ -146,7 +146,8 @@ class _Collector:
                     self._assigned[name] = None if name in self._assigned else url
                 ctx.leave(statement)
             elif isinstance(statement, cst.FunctionDef):
-                self.definitions.append(self.function(statement))
+                if not any(ctx.resolves_to(d.decorator, OVERLOAD_DECORATORS) for d in statement.decorators):
+                    self.definitions.append(self.function(statement))  # an `@overload` stub is no definition
             elif isinstance(statement, cst.ClassDef):
                 self.definitions.append(self.klass(statement))
             elif isinstance(statement, cst.If):

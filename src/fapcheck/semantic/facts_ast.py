@@ -42,6 +42,7 @@ from fapcheck.semantic.tables import (
     MAX_BASES,
     MODEL_VALIDATORS,
     NEW_TYPE_FUNCTIONS,
+    OVERLOAD_DECORATORS,
     PRODUCER_TYPES,
     PROPERTY_DECORATORS,
     REWRITING_METHODS,
@@ -571,7 +572,8 @@ class _Reader:
                 else:
                     self.bind_target(statement.target, LOCAL)
             elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                self.definitions.append(self.function_definition(statement))
+                if not any(self.resolves_to(d, OVERLOAD_DECORATORS) for d in statement.decorator_list):
+                    self.definitions.append(self.function_definition(statement))  # an `@overload` stub is none
             elif isinstance(statement, ast.ClassDef):
                 self.definitions.append(self.class_definition(statement))
             elif isinstance(statement, ast.If):

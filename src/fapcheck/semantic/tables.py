@@ -88,6 +88,7 @@ INSPECT_FUNCTIONS = frozenset({"sqlalchemy.inspect", "sqlalchemy.inspection.insp
 INSPECTOR = "sqlalchemy.engine.reflection.Inspector"
 ITERATOR_STEPS = frozenset({"builtins.next", "builtins.anext"})
 NEW_TYPE_FUNCTIONS = frozenset({"typing.NewType", "typing_extensions.NewType"})
+OVERLOAD_DECORATORS = frozenset({"typing.overload", "typing_extensions.overload"})  # stubs, never the code
 TYPE_VAR_FUNCTIONS = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})  # a bounded one reads as its bound
 PROPERTY_DECORATORS = frozenset({"builtins.property", "functools.cached_property", "cached_property.cached_property"})
 MAX_BASES = 6  # base classes followed this deep
