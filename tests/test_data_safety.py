@@ -476,3 +476,26 @@ def test_sigterm_ends_every_worker_promptly_and_leaves_nothing_behind(project: P
         text = path.read_text()
         assert text == body or ("time.sleep" not in text and text.count("await asyncio.sleep(1)") == 60)
     shutil.rmtree(scratch)
+
+
+# ---------------------------------------------------------------- patterns that would take minutes
+
+
+@pytest.mark.parametrize(
+    ("pattern", "reason"),
+    [("*a*a*a*a*a*a*a*a*a*a*ab", "more than 3 '*' in one path segment"), ("**/a/**/b/**/c/**/d/**/e", "'**'")],
+)
+def test_a_pattern_too_complex_to_match_quickly_is_refused(project: Path, pattern: str, reason: str) -> None:
+    write(project, {**LAYERED, "pyproject.toml": f"[tool.fapcheck.layers]\nroute = ['{pattern}']\n"})
+    started = time.monotonic()
+    result = run_fapcheck("--no-cache", cwd=project)
+    assert time.monotonic() - started < 20
+    assert result.returncode == 2
+    assert f"has an invalid pattern '{pattern}'" in result.stderr and reason in result.stderr, result.stderr
+
+
+def test_patterns_of_everyday_complexity_still_work(project: Path) -> None:
+    layers = "route = ['app/**/v1/**/*_*_*.py']\n"
+    write(project, {**LAYERED, "app/api/v1/x_y_z.py": "", "pyproject.toml": f"[tool.fapcheck.layers]\n{layers}"})
+    result = run_fapcheck("layers", "app/api/v1/x_y_z.py", cwd=project)
+    assert result.returncode == 0 and "route" in result.stdout, result.stdout + result.stderr

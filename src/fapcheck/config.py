@@ -340,8 +340,9 @@ def _check_patterns(where: str, key: str, patterns: Iterable[str]) -> list[str]:
     for pattern in patterns:
         try:
             compile_pattern(pattern)
-        except ValueError:
-            problems.append(f"{where}: '{key}' has an invalid pattern '{pattern}'")
+        except ValueError as error:
+            reason = f" ({error}: matching it could take minutes)" if str(error).startswith("more than") else ""
+            problems.append(f"{where}: '{key}' has an invalid pattern '{pattern}'{reason}")
     return problems
 
 
