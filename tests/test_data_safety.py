@@ -499,3 +499,13 @@ def test_patterns_of_everyday_complexity_still_work(project: Path) -> None:
     write(project, {**LAYERED, "app/api/v1/x_y_z.py": "", "pyproject.toml": f"[tool.fapcheck.layers]\n{layers}"})
     result = run_fapcheck("layers", "app/api/v1/x_y_z.py", cwd=project)
     assert result.returncode == 0 and "route" in result.stdout, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("option", ["--write-baseline", "--output-file"])
+def test_a_report_into_the_cache_directory_is_refused(findings_project: Path, option: str) -> None:
+    assert run_fapcheck("--cache-dir", "cache", "--exit-zero", cwd=findings_project).returncode == 0
+    tag = (findings_project / "cache" / "CACHEDIR.TAG").read_bytes()
+    result = run_fapcheck("--cache-dir", "cache", option, "cache/CACHEDIR.TAG", cwd=findings_project)
+    assert result.returncode == 2
+    assert "is inside fapcheck's cache directory" in result.stderr, result.stderr
+    assert (findings_project / "cache" / "CACHEDIR.TAG").read_bytes() == tag

@@ -443,6 +443,11 @@ def _check_write_target(option: str, path: Path) -> None:
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         _fail([f"{option} {path}: the directory {directory} does not exist"])
+    from fapcheck.engine.cache import inside_cache_directory
+
+    cache = inside_cache_directory(directory)
+    if cache is not None:  # a report over the cache's tag would make the cache a stranger's
+        _fail([f"{option} {path}: is inside fapcheck's cache directory {cache}; write it elsewhere"])
 
 
 def _write_output_file(path: Path, text: str) -> None:

@@ -100,6 +100,20 @@ def cache_dir_problem(directory: Path, root: str | Path) -> str | None:
     return f"{directory}: holds files fapcheck did not create ({shown}); name a new or empty directory for the cache"
 
 
+def inside_cache_directory(directory: Path) -> Path | None:
+    """The fapcheck cache directory `directory` is or lies in (marked by its tag), if any."""
+    current = Path(os.path.abspath(directory))
+    for candidate in (current, *current.parents):
+        tag = candidate / CACHE_TAG
+        try:
+            with open(tag, "rb") as handle:
+                if _TAG_OWNER in handle.read(4096):
+                    return candidate
+        except OSError:
+            continue
+    return None
+
+
 def _is_ours(directory: str, names: list[str]) -> bool:
     if CACHE_TAG in names:
         try:
