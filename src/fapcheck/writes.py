@@ -134,22 +134,19 @@ def _still_holds(target: Path, before: os.stat_result | None, expected: bytes) -
 
 def _copy_metadata(before: os.stat_result, target: Path, temporary: str) -> None:
     """Permissions, owner and extended attributes of the file being replaced, onto its replacement."""
-    os.chmod(temporary, stat.S_IMODE(before.st_mode))
     chown = getattr(os, "chown", None)
     if chown is not None:
         with contextlib.suppress(OSError):  # only root may give a file away; the group may still be kept
             chown(temporary, before.st_uid, before.st_gid)
     listxattr = getattr(os, "listxattr", None)
-    if listxattr is None:
-        return
     try:
-        names = listxattr(target)
+        names = listxattr(target) if listxattr is not None else []
     except OSError:
-        return
+        names = []
     for name in names:
         with contextlib.suppress(OSError):  # a namespace this process may not write (trusted.*, security.*)
             os.setxattr(temporary, name, os.getxattr(target, name))
-    # Set last: some attributes (security.*) describe the mode as it ends up.
+    # Last: a change of owner clears set-user-ID bits, and some attributes describe the mode as it ends up.
     os.chmod(temporary, stat.S_IMODE(before.st_mode))
 
 

@@ -104,29 +104,28 @@ def inside_cache_directory(directory: Path) -> Path | None:
     """The fapcheck cache directory `directory` is or lies in (marked by its tag), if any."""
     current = Path(os.path.abspath(directory))
     for candidate in (current, *current.parents):
-        tag = candidate / CACHE_TAG
-        try:
-            with open(tag, "rb") as handle:
-                if _TAG_OWNER in handle.read(4096):
-                    return candidate
-        except OSError:
-            continue
+        if _tagged(str(candidate)):
+            return candidate
     return None
 
 
 def _is_ours(directory: str, names: list[str]) -> bool:
     if CACHE_TAG in names:
-        try:
-            with open(os.path.join(directory, CACHE_TAG), "rb") as tag:
-                return _TAG_OWNER in tag.read(4096)
-        except OSError:
-            return False
+        return _tagged(directory)
     # A cache made before the tag: fapcheck's .gitignore and format directories, nothing else.
     if ".gitignore" not in names or not all(n == ".gitignore" or _FORMAT_DIR.fullmatch(n) for n in names):
         return False
     try:
-        with open(os.path.join(directory, ".gitignore"), "rb") as gitignore:
-            return gitignore.read(4096) == _GITIGNORE
+        return read_regular(os.path.join(directory, ".gitignore")) == _GITIGNORE
+    except OSError:
+        return False
+
+
+def _tagged(directory: str) -> bool:
+    """Whether the directory holds fapcheck's cache tag (read only if it is a regular file: a FIFO there
+    would block the run)."""
+    try:
+        return _TAG_OWNER in read_regular(os.path.join(directory, CACHE_TAG))
     except OSError:
         return False
 

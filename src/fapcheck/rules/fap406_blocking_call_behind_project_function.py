@@ -111,8 +111,8 @@ class BlockingCallBehindProjectFunction(Rule):
         if node.args and function is not None and function.is_async:
             # What each argument is, while its names are in scope: a sync or an async session.
             kinds = {id(arg): kind for arg in node.args if (kind := session_kind(self.ctx, arg.value))}
-            receiver = self.ctx.resolve(node.func.value) if isinstance(node.func, cst.Attribute) else None
             if kinds:
+                receiver = self.ctx.resolve(node.func.value) if isinstance(node.func, cst.Attribute) else None
                 self._session_arguments[id(node)] = (kinds, receiver is None or receiver.instance)
 
     @classmethod
@@ -147,8 +147,8 @@ class BlockingCallBehindProjectFunction(Rule):
         """The arguments' types win over the parameters': a function that does session work on a parameter
         blocks when it is given a sync session (`get_by(db)`, `db` unannotated there), and does not when it
         is given an `AsyncSession`, whatever its annotation says."""
-        known = self._session_arguments.get(id(node))
-        facts = graph.function(callee) if known is not None and isinstance(node, cst.Call) else None
+        known = self._session_arguments.get(id(node)) if isinstance(node, cst.Call) else None
+        facts = graph.function(callee) if known is not None else None
         if facts is None or known is None or not facts.session_params or not isinstance(node, cst.Call):
             return chain
         kinds, on_instance = known

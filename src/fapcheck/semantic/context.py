@@ -662,37 +662,33 @@ class FileContext:
 
     def self_type(self, node: cst.BaseExpression) -> str | None:
         """The class of a method's first parameter (`self`) when `node` names it, else None."""
+        owner = self._first_parameter_owner(node)
+        function = self.function
+        if owner is None or function is None or not isinstance(function.node, cst.FunctionDef):
+            return None
+        if any(
+            isinstance(d.decorator, cst.Name) and d.decorator.value in ("staticmethod", "classmethod")
+            for d in function.node.decorators
+        ):
+            return None  # a static or class method's first parameter is no instance
+        return f"{self.module_name}.{owner.qualname}" if self.module_name else owner.qualname
+
+    def _first_parameter_owner(self, node: cst.BaseExpression) -> Frame | None:
+        """The class whose method we are in, when `node` names the method's first parameter."""
         if not isinstance(node, cst.Name):
             return None
         function = self.function
         if function is None or not isinstance(function.node, cst.FunctionDef) or len(self.frames) < 3:
             return None
         params = function.node.params.params
-        if (
-            not params
-            or params[0].name.value != node.value
-            or any(
-                isinstance(d.decorator, cst.Name) and d.decorator.value in ("staticmethod", "classmethod")
-                for d in function.node.decorators
-            )
-        ):
-            return None  # a static or class method's first parameter is no instance
-        owner = self.frames[self.frames.index(function) - 1]
-        if owner.kind != "class":
+        if not params or params[0].name.value != node.value:
             return None
-        return f"{self.module_name}.{owner.qualname}" if self.module_name else owner.qualname
+        owner = self.frames[self.frames.index(function) - 1]
+        return owner if owner.kind == "class" else None
 
     def _self_attribute(self, node: cst.Attribute) -> Resolved | None:
-        if not isinstance(node.value, cst.Name):
-            return None
-        function = self.function
-        if function is None or not isinstance(function.node, cst.FunctionDef):
-            return None
-        params = function.node.params.params
-        if not params or params[0].name.value != node.value.value or len(self.frames) < 3:
-            return None
-        owner = self.frames[self.frames.index(function) - 1]
-        if owner.kind != "class":
+        owner = self._first_parameter_owner(node.value)
+        if owner is None:
             return None
         binding = owner.attributes.get(node.attr.value)
         if binding is None:
@@ -997,17 +993,11 @@ class FileContext:
             return True
         if depth > MAX_BASES:
             return False
-        own = self.classes.get(qualname)
-        if own is not None:
-            return any(self.derives_from(base, classes, depth + 1) for base in self.class_bases(own))
-        module, _, name = qualname.rpartition(".")
-        if module == self.module_name and self.module_name:  # a class of this file the walk has not reached
-            node = self._top_classes.get(name)
-            bases = self._at_module_scope(lambda: self._bases_of(node)) if node is not None else []
-            return any(self.derives_from(base, classes, depth + 1) for base in bases)
-        if self.project is None or not self.module_name or not self.is_project_name(qualname):
+        module = qualname.rpartition(".")[0]
+        known = qualname in self.classes or (module == self.module_name and bool(self.module_name))
+        if not known and (self.project is None or not self.module_name or not self.is_project_name(qualname)):
             return False
-        return self.project.derives_from(qualname, classes)
+        return any(self.derives_from(base, classes, depth + 1) for base in self._direct_bases(qualname))
 
     def library_bases(self, qualname: str, depth: int = 0) -> list[str]:
         """The bases outside the project a project class derives from, nearest first (`redis.Redis` for

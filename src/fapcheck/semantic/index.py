@@ -569,15 +569,6 @@ class ProjectIndex:
             class_name, lambda found: name in found.properties or (False if name in found.methods else None)
         )
 
-    def derives_from(self, class_name: str, classes: frozenset[str] | set[str], depth: int = 0) -> bool:
-        """Whether a project class is one of `classes` or derives from one, through its bases in any module."""
-        if class_name in classes:
-            return True
-        found = self.definition(class_name)
-        if found is None or found.kind != "class" or depth > _MAX_HOPS:
-            return False
-        return any(self.derives_from(base, classes, depth + 1) for base in found.bases)
-
     def defining_class(self, class_name: str, method: str) -> str | None:
         """The project class, `class_name` or one of its bases, that defines `method`."""
         return self._defining(class_name, lambda found: True if method in found.methods else None)
